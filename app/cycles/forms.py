@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..models import CycleStatus, FocusArea, LookForKind
+
+DEFAULT_NORMS = "Debrief within 24 hours of each observation"
+
+
+def choices(options) -> list[SelectChoice]:
+    return [SelectChoice(option.value, option.label) for option in options]
+
+
+class CycleForm(FlaskForm):
+    goal = TextAreaField("Goal", validators=[DataRequired(), Length(max=2000)])
+    focus_area = SelectField(
+        "Focus area",
+        choices=choices(FocusArea),
+        default=FocusArea.STUDENT_OUTCOMES.value,
+    )
+    baseline = StringField("Baseline", validators=[Optional(), Length(max=500)])
+    target = StringField("Target", validators=[Optional(), Length(max=500)])
+    norms = TextAreaField("Norms", default=DEFAULT_NORMS, validators=[Length(max=2000)])
+    lookfors = TextAreaField("Look-fors", validators=[Length(max=5000)])
+    submit = SubmitField("Save")
+
+
+class LookForForm(FlaskForm):
+    label = StringField("Label", validators=[DataRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=choices(LookForKind))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=choices(CycleStatus))

@@ -1,0 +1,141 @@
+"""Observations: the capture screen's data, and what was recorded in one visit.
+
+Observations and events are written by the sync API (app/sync); this module reads them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Coach, Cycle, Event, LookFor, Observation, Teacher
+
+
+def parse_uuid(value: object) -> str | None:
+    """The canonical lower-case form of a UUID string, or None if it is not one."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def get_owned_observation(coach: Coach, observation_id: str) -> Observation:
+    """The coach's observation, or 404."""
+    canonical = parse_uuid(observation_id)
+    observation = canonical and db.session.scalar(
+        select(Observation)
+        .join(Cycle)
+        .join(Teacher)
+        .where(Observation.id == canonical, Teacher.coach_id == coach.id)
+    )
+    if not observation:
+        abort(404)
+    return observation
+
+
+def capture_config(cycle: Cycle) -> dict:
+    """What the capture screen needs to run with no network: the cycle and its look-fors."""
+    return {
+        "cycle_id": cycle.id,
+        "goal": cycle.goal,
+        "teacher": cycle.teacher.name,
+        "lookfors": [
+            {"id": lf.id, "label": lf.label, "kind": lf.kind, "colour": lf.colour}
+            for lf in cycle.lookfors
+        ],
+    }
+
+
+def live_events(observation: Observation) -> list[Event]:
+    """The observation's events in time order, tombstones left out."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.observation_id == observation.id, Event.deleted.is_(False))
+            .order_by(Event.offset_ms, Event.recorded_at)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LookForCount:
+    lookfor: LookFor | None
+    label: str
+    kind: str
+    count: int
+    duration_ms: int
+
+
+def count_by_lookfor(observation: Observation, events: list[Event]) -> list[LookForCount]:
+    """Per look-for (live ones in display order, then any archived that have events), plus
+    free notes: how many events and, for durations, their total length."""
+    lookfors = list(observation.cycle.lookfors)
+    seen = {lf.id for lf in lookfors}
+    for event in events:
+        if event.lookfor is not None and event.lookfor.id not in seen:
+            seen.add(event.lookfor.id)
+            lookfors.append(event.lookfor)
+    rows = []
+    for lookfor in lookfors:
+        mine = [e for e in events if e.lookfor_id == lookfor.id]
+        rows.append(
+            LookForCount(
+                lookfor,
+                lookfor.label,
+                lookfor.kind,
+                sum(e.count for e in mine),
+                sum(e.duration_ms or 0 for e in mine),
+            )
+        )
+    free_notes = [e for e in events if e.lookfor_id is None]
+    if free_notes:
+        rows.append(LookForCount(None, "Notes", "note", len(free_notes), 0))
+    return rows
+
+
+def clock(offset_ms: int) -> str:
+    """MM:SS since the start; minutes run past 59 rather than rolling into hours."""
+    seconds = max(0, int(offset_ms)) // 1000
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+CSV_HEADER = (
+    "observation_id",
+    "event_id",
+    "clock",
+    "offset_seconds",
+    "lookfor",
+    "kind",
+    "count",
+    "duration_seconds",
+    "note",
+    "recorded_at",
+)
+
+
+def csv_rows(observation: Observation, events: list[Event]) -> list[tuple]:
+    """One row per live event, in the column order of CSV_HEADER."""
+    rows = []
+    for event in events:
+        lookfor = event.lookfor
+        kind = lookfor.kind if lookfor is not None else "note"
+        rows.append(
+            (
+                observation.id,
+                event.id,
+                clock(event.offset_ms),
+                f"{event.offset_ms / 1000:.3f}",
+                lookfor.label if lookfor else "",
+                kind,
+                event.count,
+                "" if event.duration_ms is None else f"{event.duration_ms / 1000:.3f}",
+                event.note or "",
+                event.recorded_at.isoformat().replace("+00:00", "Z"),
+            )
+        )
+    return rows

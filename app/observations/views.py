@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, make_response, render_template
+from flask_login import current_user, login_required
+
+from ..cycles.services import get_owned_cycle
+from . import services
+
+bp = Blueprint("observations", __name__)
+bp.add_app_template_filter(services.clock, "clock")
+
+
+@bp.get("/cycles/<int:cycle_id>/capture")
+@login_required
+def capture(cycle_id: int):
+    """The tap-to-record screen for a cycle; it runs offline once cached."""
+    cycle = get_owned_cycle(current_user, cycle_id)
+    return render_template(
+        "observations/capture.html", cycle=cycle, config=services.capture_config(cycle)
+    )
+
+
+@bp.get("/observations/<observation_id>")
+@login_required
+def debrief(observation_id: str):
+    """What was recorded in one observation."""
+    observation = services.get_owned_observation(current_user, observation_id)
+    events = services.live_events(observation)
+    return render_template(
+        "observations/debrief.html",
+        observation=observation,
+        counts=services.count_by_lookfor(observation, events),
+        events=events,
+    )
+
+
+@bp.get("/observations/<observation_id>/events.csv")
+@login_required
+def events_csv(observation_id: str):
+    """The observation's live events as CSV, for the coach's records."""
+    observation = services.get_owned_observation(current_user, observation_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(services.CSV_HEADER)
+    writer.writerows(services.csv_rows(observation, services.live_events(observation)))
+    response = make_response(buffer.getvalue())
+    response.mimetype = "text/csv"
+    filename = f"observation-{observation.id}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,53 @@
+"""Static files addressed by content: URLs carry a hash, and the service worker's cache name
+is derived from the same hashes, so a deploy that changes a file updates every client."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, url_for
+
+# The app shell: what a coach needs to open and use a capture screen with no network.
+SHELL_FILES = (
+    "vendor/pico-2.1.1.classless.min.css",
+    "css/app.css",
+    "vendor/htmx-2.0.11.min.js",
+    "js/app.js",
+    "js/outbox.js",
+    "js/sync.js",
+    "js/status.js",
+    "js/capture.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+)
+
+
+@cache
+def _file_hash(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def file_hash(filename: str) -> str:
+    path = Path(current_app.static_folder) / filename
+    # Keyed on mtime too, so editing a file during development changes its URL.
+    return _file_hash(str(path), path.stat().st_mtime_ns)
+
+
+def static_url(filename: str) -> str:
+    """The URL of a static file, versioned by its content."""
+    return url_for("static", filename=filename, v=file_hash(filename))
+
+
+def shell_urls() -> list[str]:
+    return [static_url(name) for name in SHELL_FILES]
+
+
+def shell_version(extra: bytes = b"") -> str:
+    """One hash over every shell file (and the worker's own source)."""
+    digest = hashlib.sha256(extra)
+    for name in SHELL_FILES:
+        digest.update(file_hash(name).encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,56 @@
+"""Response headers and error pages shared by every area."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def set_security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["HTTPS"]:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = "This form expired or came from another site. Reload the page and try again."
+        if wants_json():
+            return jsonify(error="csrf", message=message), 403
+        return render_template("error.html", code=403, message=message), 403
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: "That request could not be understood.",
+            403: "You do not have access to that.",
+            404: "There is nothing here, or it is not yours to see.",
+            405: "That action is not allowed here.",
+            413: "That is too large to accept in one request.",
+            429: "Too many attempts. Wait a few minutes, then try again.",
+        }
+        message = messages.get(exc.code, exc.description)
+        if wants_json():
+            return jsonify(error=exc.name.lower().replace(" ", "_"), message=message), exc.code
+        return render_template("error.html", code=exc.code, message=message), exc.code
