@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from . import auth, cycles, observations, pwa, security, teachers
+    from . import auth, cycles, observations, pwa, security, sync, teachers
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(cycles.bp)
     app.register_blueprint(observations.bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(sync.bp)
     security.init_app(app)
     register_cli(app)
     return app
