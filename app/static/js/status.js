@@ -1,0 +1,64 @@
+// The sync status line on every page: "All changes synced", "N changes waiting to sync" or
+// "Sign in again to sync", plus rejected items with their reasons and "Export unsynced".
+import * as outbox from "./outbox.js";
+import { currentState, onState } from "./sync.js";
+
+function plural(n) { return n === 1 ? "1 change" : `${n} changes`; }
+
+export function statusText(count, state) {
+  if (state.kind === "signin") return "Sign in again to sync";
+  if (count === 0) return "All changes synced";
+  return `${plural(count)} waiting to sync`;
+}
+
+async function exportUnsynced() {
+  const queued = await outbox.pending();
+  const blob = new Blob([JSON.stringify(queued, null, 2)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `lookfor-unsynced-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+export function mountStatus() {
+  const status = document.getElementById("sync-status");
+  if (!status) return;
+  const tools = document.createElement("div");
+  tools.className = "sync-tools";
+  tools.hidden = true;
+  tools.innerHTML = `<button type="button" class="secondary" id="export-unsynced">Export unsynced</button>
+    <a id="sync-signin" hidden>Sign in</a><ul id="sync-problems"></ul>`;
+  status.after(tools);
+  tools.querySelector("#export-unsynced").addEventListener("click", exportUnsynced);
+  const signin = tools.querySelector("#sync-signin");
+  signin.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+
+  let refreshing = null;
+  const refresh = () => {
+    refreshing ??= (async () => {
+      try {
+        const queued = await outbox.pending();
+        const records = [...queued.observations, ...queued.events];
+        const state = currentState();
+        status.textContent = statusText(records.length, state);
+        status.dataset.state = state.kind === "signin" ? "signin"
+          : records.some((r) => r.error) ? "rejected" : records.length ? "waiting" : "synced";
+        tools.hidden = records.length === 0 && state.kind !== "signin";
+        signin.hidden = state.kind !== "signin";
+        const problems = tools.querySelector("#sync-problems");
+        problems.replaceChildren(...records.filter((r) => r.error).map((r) => {
+          const item = document.createElement("li");
+          item.textContent = `Not accepted: ${r.note || r.id} (${r.error})`;
+          return item;
+        }));
+      } finally {
+        refreshing = null;
+      }
+    })();
+  };
+  outbox.onChange(refresh);
+  onState(refresh);
+}
