@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:
+            url = app.config["SQLALCHEMY_DATABASE_URI"]
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(url)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -27,13 +30,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from . import auth, cycles, observations, pwa, security, sync, teachers
+    from . import auth, cycles, debrief, observations, pwa, security, share, sync, teachers
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(teachers.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(observations.bp)
+    app.register_blueprint(debrief.bp)
+    app.register_blueprint(share.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(sync.bp)
     security.init_app(app)
@@ -48,5 +53,4 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

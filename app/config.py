@@ -46,12 +46,20 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # How long a write waits for another writer before giving up (answered as 503).
+        return {"connect_args": {"timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5"))}}
+    return {"pool_pre_ping": True}
+
+
 def from_environment(instance_path: str) -> dict:
     https = env_flag("HTTPS", False)
+    url = database_url(instance_path)
     return {
         "SECRET_KEY": secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "ALLOW_SIGNUP": env_flag("ALLOW_SIGNUP", True),
         "HTTPS": https,
         # Coaches sync after days offline: stay signed in for 30 days.

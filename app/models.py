@@ -5,12 +5,13 @@ area's services module."""
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -202,6 +203,15 @@ class Observation(db.Model):
     events: Mapped[list[Event]] = relationship(
         back_populates="observation", order_by="Event.offset_ms", cascade="all, delete-orphan"
     )
+    debrief: Mapped[Debrief | None] = relationship(
+        back_populates="observation", cascade="all, delete-orphan"
+    )
+    next_steps: Mapped[list[NextStep]] = relationship(
+        back_populates="observation", order_by="NextStep.id", cascade="all, delete-orphan"
+    )
+    share_links: Mapped[list[ShareLink]] = relationship(
+        back_populates="observation", cascade="all, delete-orphan"
+    )
 
 
 class Event(db.Model):
@@ -227,8 +237,60 @@ class Event(db.Model):
     lookfor: Mapped[LookFor | None] = relationship()
 
 
-class LoginFailure(db.Model):
-    """A failed sign-in, kept briefly to throttle guessing (shared by every worker)."""
+class Debrief(db.Model):
+    """The reflective conversation after one observation. Private notes never reach the
+    teacher; the reflection is the teacher's own, written through the share link."""
+
+    observation_id: Mapped[str] = mapped_column(
+        ForeignKey("observation.id", ondelete="CASCADE"), primary_key=True
+    )
+    keepers: Mapped[str | None] = mapped_column(Text)
+    polishers: Mapped[str | None] = mapped_column(Text)
+    private_notes: Mapped[str | None] = mapped_column(Text)
+    teacher_reflection: Mapped[str | None] = mapped_column(Text)
+    reflection_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    observation: Mapped[Observation] = relationship(back_populates="debrief")
+
+
+class NextStep(db.Model):
+    """One concrete step agreed in the debrief; the teacher marks it agreed from the link."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[str] = mapped_column(
+        ForeignKey("observation.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(Text)
+    who: Mapped[str | None] = mapped_column(String(120))
+    by_when: Mapped[date | None] = mapped_column(Date)
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    observation: Mapped[Observation] = relationship(back_populates="next_steps")
+
+
+class ShareLink(db.Model):
+    """A private, revocable link for the teacher. Only a hash of the token is stored, so a
+    copy of the database does not open anyone's debrief."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[str] = mapped_column(
+        ForeignKey("observation.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    observation: Mapped[Observation] = relationship(back_populates="share_links")
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        return self.revoked_at is None and (now or utcnow()) < self.expires_at
+
+
+class RateLimitHit(db.Model):
+    """One counted attempt (a failed sign-in, a write through a share link), kept for the
+    length of its window so every worker process sees the same count."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Try again shortly · Lookfor</title></head>
+<body><main><h1>{message}</h1>
+<p>Anything recorded on this device stays on it and syncs when the server is back.</p>
+<p><a href="/">Try again</a></p></main></body></html>"""
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,6 +45,25 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(exc):
+        """A database locked past its busy timeout, or down: 503 and a time to retry, never a
+        500. Nothing was written (the transaction is rolled back), so a retry is safe."""
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", exc)
+        message = "The database is busy or unavailable. Nothing was lost: try again shortly."
+        if wants_json():
+            response = jsonify(error="unavailable", message=message)
+        else:
+            # Not render_template: its context processors load the signed-in coach, which
+            # needs the database that just failed.
+            response = app.make_response(UNAVAILABLE_PAGE.format(message=escape(message)))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(CSRFError)

@@ -33,6 +33,8 @@ def app(tmp_path_factory):
             db.session.commit()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # psycopg warns about connections left open at exit
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +90,25 @@ def coach_client(app, coach):
     return client
 
 
+
+
+@pytest.fixture
+def scratch_database_url(app, tmp_path):
+    """An empty database of the same engine as the suite's, for tests that run the app in
+    other processes and rebuild the schema (gunicorn load and fault tests)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        return f"sqlite:///{tmp_path / 'scratch.db'}"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_scratch"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                   {"n": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)

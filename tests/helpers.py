@@ -53,3 +53,46 @@ def login(client, email: str, password: str):
     return client.post(
         "/login", data={"email": email, "password": password, "csrf_token": token}
     )
+
+
+def record_observation(
+    world: World,
+    events: list[tuple],
+    *,
+    started: str = "2026-03-02T09:00:00+00:00",
+    ended: str | None = "2026-03-02T09:40:00+00:00",
+    observation_id: str | None = None,
+) -> tuple[str, list[str]]:
+    """Store an observation through the real sync service. Each event is
+    (lookfor index or None for a free note, offset seconds, extra fields)."""
+    import uuid
+
+    from app.extensions import db
+    from app.models import Coach
+    from app.sync.services import apply_sync_batch
+
+    observation_id = observation_id or str(uuid.uuid4())
+    batch_events = []
+    for lookfor_index, seconds, *extra in events:
+        event = {
+            "id": str(uuid.uuid4()),
+            "observation_id": observation_id,
+            "lookfor_id": None if lookfor_index is None else world.lookfor_ids[lookfor_index],
+            "offset_ms": int(seconds * 1000),
+            "recorded_at": started,
+        }
+        if extra:
+            event.update(extra[0])
+        batch_events.append(event)
+    answer = apply_sync_batch(
+        db.session.get(Coach, world.coach_id),
+        {
+            "observations": [
+                {"id": observation_id, "cycle_id": world.cycle_id, "started_at": started,
+                 "ended_at": ended}
+            ],
+            "events": batch_events,
+        },
+    )
+    assert not answer["observations"]["rejected"] and not answer["events"]["rejected"], answer
+    return observation_id, [e["id"] for e in batch_events]

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from app.extensions import db
-from app.models import Event, Observation
+from app.models import Event, NextStep, Observation
 from tests import helpers
 
 OBSERVATION_ID = "5f0c8d9e-2b1a-4c3d-8e9f-0a1b2c3d4e5f"
+EVENT_ID = "0b7e6a52-7f43-4f7e-9a5e-0d7f6f1c2b3a"
+STEP_ID = 4242
 
 # Every URL that shows or changes one coach's data: (method, template, form data).
 PRIVATE_URLS = [
@@ -27,9 +29,24 @@ PRIVATE_URLS = [
     ("GET", "/cycles/{cycle}/capture", None),
     ("GET", "/observations/{observation}", None),
     ("GET", "/observations/{observation}/events.csv", None),
+    ("GET", "/observations/{observation}/events/edit?event={event}", None),
+    ("POST", "/observations/{observation}/events/{event}", {"action": "delete"}),
+    ("POST", "/observations/{observation}/conversation", {"keepers": "x"}),
+    ("POST", "/observations/{observation}/next-steps", {"action": "x"}),
+    ("POST", "/observations/{observation}/next-steps/{step}/delete", {}),
+    ("POST", "/observations/{observation}/share", {"days": "30"}),
+    ("POST", "/observations/{observation}/share/revoke", {}),
+]
+# The teacher's link: opened by its token only (see test_share.py and the tests below).
+SHARE_URLS = [
+    ("GET", "/s/{token}", None),
+    ("POST", "/s/{token}/reflection", {"reflection": "x"}),
+    ("POST", "/s/{token}/next-steps/{step}/agree", {}),
 ]
 # Pages every signed-in coach has, showing only their own data.
 OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", "/logout", {})]
+# The JSON API: every call answers for the signed-in coach only.
+API_URLS = [("POST", "/api/v1/sync"), ("GET", "/api/v1/csrf"), ("GET", "/api/v1/cycles")]
 PUBLIC = {"/login", "/signup", "/sw.js", "/manifest.webmanifest", "/offline",
           "/static/<path:filename>"}
 
@@ -39,23 +56,28 @@ def world(app, coach, other_coach):
     with app.app_context():
         db.session.add(Observation(id=OBSERVATION_ID, cycle_id=coach.cycle_id,
                                    started_at=datetime(2026, 3, 2, 9, tzinfo=UTC)))
-        db.session.add(Event(id="0b7e6a52-7f43-4f7e-9a5e-0d7f6f1c2b3a",
+        db.session.add(Event(id=EVENT_ID,
                              observation_id=OBSERVATION_ID, lookfor_id=coach.lookfor_ids[0],
                              offset_ms=1000, recorded_at=datetime(2026, 3, 2, 9, tzinfo=UTC)))
+        db.session.add(NextStep(id=STEP_ID, observation_id=OBSERVATION_ID, action="Try it"))
         db.session.commit()
     return coach
 
 
 def fill(template: str, world) -> str:
     return template.format(teacher=world.teacher_id, cycle=world.cycle_id,
-                           lookfor=world.lookfor_ids[0], observation=OBSERVATION_ID)
+                           lookfor=world.lookfor_ids[0], observation=OBSERVATION_ID,
+                           event=EVENT_ID, step=STEP_ID, token="{token}")
 
 
 def test_every_route_is_covered_by_this_file(app):
-    covered = {t for _, t, _ in PRIVATE_URLS + OWN_PAGES} | PUBLIC
+    covered = {t.split("?")[0] for _, t, _ in PRIVATE_URLS + OWN_PAGES + SHARE_URLS}
+    covered |= {p for _, p in API_URLS} | PUBLIC
     normalised = {
         rule.rule.replace("<int:teacher_id>", "{teacher}").replace("<int:cycle_id>", "{cycle}")
         .replace("<int:lookfor_id>", "{lookfor}").replace("<observation_id>", "{observation}")
+        .replace("<event_id>", "{event}").replace("<int:step_id>", "{step}")
+        .replace("<token>", "{token}")
         for rule in app.url_map.iter_rules()
     }
     assert normalised - covered == set(), "add new routes to the access tables"
@@ -68,6 +90,17 @@ def test_anonymous_is_sent_to_sign_in(client, world, method, template, data):
                            headers={"X-CSRFToken": token})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("method, path", API_URLS)
+def test_anonymous_api_call_gets_401_json(client, world, method, path):
+    # Even with a token in hand: sign-in is checked first, so the device learns to sign in.
+    token = helpers.csrf_token(client, "/login")
+    for headers in ({"X-CSRFToken": token}, {"X-CSRFToken": "stale"}, {}):
+        response = client.open(path, method=method, json={"observations": [], "events": []},
+                               headers=headers)
+        assert response.status_code == 401
+        assert response.json == {"error": "not_signed_in", "message": "Sign in again to sync."}
 
 
 @pytest.mark.parametrize("method, template, data", PRIVATE_URLS)
@@ -94,3 +127,54 @@ def test_owner_reaches_every_private_get(coach_client, world):
         if method == "GET":
             response = coach_client.get(fill(template, world))
             assert response.status_code == 200, template
+
+
+def live_token(app, observation_id: str) -> str:
+    from app.share.services import create_link
+
+    with app.app_context():
+        _, token = create_link(db.session.get(Observation, observation_id))
+    return token
+
+
+@pytest.mark.parametrize("method, template, data", SHARE_URLS)
+def test_share_urls_with_a_revoked_token_answer_410(app, world, method, template, data):
+    from app.share.services import revoke_links
+
+    token = live_token(app, OBSERVATION_ID)
+    with app.app_context():
+        revoke_links(db.session.get(Observation, OBSERVATION_ID))
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, "/login")
+    response = teacher.open(fill(template, world).format(token=token), method=method, data=data,
+                            headers={"X-CSRFToken": csrf})
+    assert response.status_code == 410
+    assert "Students ask more" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, template, data", SHARE_URLS)
+def test_share_urls_with_an_unknown_token_answer_404(app, world, method, template, data):
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, "/login")
+    response = teacher.open(fill(template, world).format(token="x" * 43), method=method,
+                            data=data, headers={"X-CSRFToken": csrf})
+    assert response.status_code == 404
+
+
+def test_a_link_opens_only_its_own_observation(app, world, other_coach):
+    """A live link to another coach's observation cannot reach this one's next steps."""
+    other_id = "6a1d9e8f-3c2b-4d4e-9f5a-6b7c8d9e0f11"
+    with app.app_context():
+        db.session.add(Observation(id=other_id, cycle_id=other_coach.cycle_id,
+                                   started_at=datetime(2026, 3, 2, 9, tzinfo=UTC)))
+        db.session.commit()
+    token = live_token(app, other_id)
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, f"/s/{token}")
+    response = teacher.post(f"/s/{token}/next-steps/{STEP_ID}/agree",
+                            data={"csrf_token": csrf})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(NextStep, STEP_ID).agreed_at is None
+    page = teacher.get(f"/s/{token}").get_data(as_text=True)
+    assert "Teacher of Olive Other" in page and "Teacher of Casey Coach" not in page

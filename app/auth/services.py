@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Coach, LoginFailure, utcnow
+from ..models import Coach
 
 
 class AccountError(ValueError):
@@ -36,30 +34,13 @@ def create_coach(email: str, name: str, password: str) -> Coach:
     return coach
 
 
-def throttle_keys(email: str, remote_addr: str | None) -> list[str]:
-    return [f"email:{normalise_email(email)}", f"ip:{remote_addr or 'unknown'}"]
-
-
-def is_throttled(keys: list[str], max_failures: int, window: timedelta) -> bool:
-    """True when any key has had max_failures failed sign-ins within the window.
-
-    The per-address limit is looser, since a school's coaches may share one address."""
-    since = utcnow() - window
-    for key in keys:
-        failures = db.session.scalar(
-            select(func.count()).where(LoginFailure.key == key, LoginFailure.at >= since)
-        )
-        limit = max_failures * 4 if key.startswith("ip:") else max_failures
-        if failures >= limit:
-            return True
-    return False
-
-
-def record_failure(keys: list[str], window: timedelta) -> None:
-    # Old rows are pruned here so the table stays as small as the window.
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - window))
-    db.session.add_all(LoginFailure(key=key) for key in keys)
-    db.session.commit()
+def throttle_limits(email: str, remote_addr: str | None, max_failures: int) -> dict[str, int]:
+    """Failed sign-ins allowed per email, and (looser, since a school's coaches may share one
+    address) per address."""
+    return {
+        f"login:email:{normalise_email(email)}": max_failures,
+        f"login:ip:{remote_addr or 'unknown'}": max_failures * 4,
+    }
 
 
 def authenticate(email: str, password: str) -> Coach | None:

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import ratelimit
 from ..extensions import db, login_manager
 from ..models import Coach
 from . import services
@@ -65,14 +66,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-        keys = services.throttle_keys(form.email.data, request.remote_addr)
-        if services.is_throttled(keys, current_app.config["LOGIN_MAX_FAILURES"], window):
+        limits = services.throttle_limits(
+            form.email.data, request.remote_addr, current_app.config["LOGIN_MAX_FAILURES"]
+        )
+        if ratelimit.is_limited(limits, window):
             minutes = window.seconds // 60
             message = f"Too many failed sign-ins. Wait {minutes} minutes, then try again."
             return render_template("auth/login.html", form=form, error=message), 429
         coach = services.authenticate(form.email.data, form.password.data)
         if coach is None:
-            services.record_failure(keys, window)
+            ratelimit.record_hits(list(limits), window)
             return (
                 render_template(
                     "auth/login.html", form=form, error="That email and password do not match."

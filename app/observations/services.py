@@ -5,7 +5,6 @@ Observations and events are written by the sync API (app/sync); this module read
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import select
@@ -62,42 +61,6 @@ def live_events(observation: Observation) -> list[Event]:
     )
 
 
-@dataclass(frozen=True)
-class LookForCount:
-    lookfor: LookFor | None
-    label: str
-    kind: str
-    count: int
-    duration_ms: int
-
-
-def count_by_lookfor(observation: Observation, events: list[Event]) -> list[LookForCount]:
-    """Per look-for (live ones in display order, then any archived that have events), plus
-    free notes: how many events and, for durations, their total length."""
-    lookfors = list(observation.cycle.lookfors)
-    seen = {lf.id for lf in lookfors}
-    for event in events:
-        if event.lookfor is not None and event.lookfor.id not in seen:
-            seen.add(event.lookfor.id)
-            lookfors.append(event.lookfor)
-    rows = []
-    for lookfor in lookfors:
-        mine = [e for e in events if e.lookfor_id == lookfor.id]
-        rows.append(
-            LookForCount(
-                lookfor,
-                lookfor.label,
-                lookfor.kind,
-                sum(e.count for e in mine),
-                sum(e.duration_ms or 0 for e in mine),
-            )
-        )
-    free_notes = [e for e in events if e.lookfor_id is None]
-    if free_notes:
-        rows.append(LookForCount(None, "Notes", "note", len(free_notes), 0))
-    return rows
-
-
 def clock(offset_ms: int) -> str:
     """MM:SS since the start; minutes run past 59 rather than rolling into hours."""
     seconds = max(0, int(offset_ms)) // 1000
@@ -120,9 +83,12 @@ CSV_HEADER = (
 
 def csv_rows(observation: Observation, events: list[Event]) -> list[tuple]:
     """One row per live event, in the column order of CSV_HEADER."""
+    # Archived look-fors too: an event keeps the label it was recorded under.
+    query = select(LookFor).where(LookFor.cycle_id == observation.cycle_id)
+    lookfors = {lf.id: lf for lf in db.session.scalars(query)}
     rows = []
     for event in events:
-        lookfor = event.lookfor
+        lookfor = lookfors.get(event.lookfor_id)
         kind = lookfor.kind if lookfor is not None else "note"
         rows.append(
             (

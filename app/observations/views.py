@@ -23,20 +23,6 @@ def capture(cycle_id: int):
     )
 
 
-@bp.get("/observations/<observation_id>")
-@login_required
-def debrief(observation_id: str):
-    """What was recorded in one observation."""
-    observation = services.get_owned_observation(current_user, observation_id)
-    events = services.live_events(observation)
-    return render_template(
-        "observations/debrief.html",
-        observation=observation,
-        counts=services.count_by_lookfor(observation, events),
-        events=events,
-    )
-
-
 @bp.get("/observations/<observation_id>/events.csv")
 @login_required
 def events_csv(observation_id: str):

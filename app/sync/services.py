@@ -1,0 +1,260 @@
+"""Offline sync: the capture screen's outbox sends observations and events in batches, and may send
+the same batch again (a lost response, a second tab, a retry after days offline).
+
+Every item is keyed by the UUID the device made, so a resend is harmless: it is accepted again and
+stored once. For events the highest version wins and a tombstone (deleted) is final; an
+observation may gain its ended_at but never changes cycle or start. An item that fails a check is
+rejected with a short reason and its neighbours are still stored. A batch is one transaction and
+a constant number of statements, whatever its size: the references are loaded with IN queries,
+the rules applied in Python, and the changed rows written with one insert-on-conflict each.
+
+Coach corrections from the debrief go through the same door: an event sent again with version+1
+(deleted=true to remove it, or a new look-for or note)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..extensions import db
+from ..models import Coach, Cycle, CycleStatus, Event, LookFor, Observation, Teacher, utcnow
+from . import schema
+
+# What a newer version of an event may change; id and observation_id are fixed for life.
+EVENT_CORRECTABLE = (
+    "lookfor_id", "offset_ms", "recorded_at", "count", "duration_ms", "note", "deleted", "version",
+)
+
+
+class BatchError(ValueError):
+    """A batch that cannot be read as a whole; nothing in it is stored."""
+
+
+class BatchTooLarge(BatchError):
+    """More items than one request may carry; the device should send its outbox in parts."""
+
+
+class _Verdicts:
+    """Accepted or rejected, per item, reported in the order the device sent them."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+        self.errors: list[str | None] = [None] * len(items)
+
+    def parse(self, parser: Callable[[object], dict]) -> list[tuple[int, dict]]:
+        rows = []
+        for index, item in enumerate(self.items):
+            try:
+                rows.append((index, parser(item)))
+            except schema.Invalid as exc:
+                self.errors[index] = str(exc)
+        return rows
+
+    def reject(self, index: int, error: str) -> None:
+        self.errors[index] = error
+
+    def as_json(self) -> dict:
+        pairs = list(zip(self.items, self.errors, strict=True))
+        return {
+            "accepted": [schema.item_id(item) for item, error in pairs if error is None],
+            "rejected": [
+                {"id": schema.item_id(item), "error": error}
+                for item, error in pairs
+                if error is not None
+            ],
+        }
+
+
+def apply_sync_batch(coach: Coach, batch: object) -> dict:
+    """Store what a batch can, in one transaction; say per item whether it was accepted."""
+    observations, events = _read_envelope(batch)
+    try:
+        observation_verdicts = _store_observations(coach, observations, utcnow())
+        event_verdicts = _store_events(coach, events)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return {"observations": observation_verdicts.as_json(), "events": event_verdicts.as_json()}
+
+
+def open_cycles(coach: Coach) -> list[dict]:
+    """The coach's cycles that are not closed, each with its live look-fors in display order."""
+    cycles = db.session.scalars(
+        select(Cycle)
+        .join(Cycle.teacher)
+        .where(Teacher.coach_id == coach.id, Cycle.status != CycleStatus.CLOSED)
+        .options(contains_eager(Cycle.teacher), selectinload(Cycle.lookfors))
+        .order_by(Teacher.name, Cycle.created_at.desc(), Cycle.id)
+    )
+    return [
+        {
+            "id": cycle.id,
+            "teacher": {"id": cycle.teacher.id, "name": cycle.teacher.name},
+            "goal": cycle.goal,
+            "lookfors": [
+                {"id": lookfor.id, "label": lookfor.label, "kind": lookfor.kind}
+                for lookfor in cycle.lookfors
+            ],
+        }
+        for cycle in cycles
+    ]
+
+
+def _read_envelope(batch: object) -> tuple[list, list]:
+    if not (
+        isinstance(batch, dict)
+        and isinstance(batch.get("observations"), list)
+        and isinstance(batch.get("events"), list)
+    ):
+        raise BatchError('Send a JSON object with two lists, "observations" and "events".')
+    for name in ("observations", "events"):
+        if len(batch[name]) > schema.MAX_ITEMS:
+            raise BatchTooLarge(f"Send at most {schema.MAX_ITEMS:,} {name} in one request.")
+    return batch["observations"], batch["events"]
+
+
+def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
+    verdicts = _Verdicts(items)
+    rows = verdicts.parse(schema.parse_observation)
+    if not rows:
+        return verdicts
+    owned_cycles = set(
+        db.session.scalars(
+            select(Cycle.id)
+            .join(Teacher)
+            .where(
+                Teacher.coach_id == coach.id,
+                Cycle.id.in_({row["cycle_id"] for _, row in rows}),
+            )
+        )
+    )
+    known = {
+        found.id: {
+            "cycle_id": found.cycle_id,
+            "ended_at": found.ended_at,
+            "coach_id": found.coach_id,
+        }
+        for found in db.session.execute(
+            select(Observation.id, Observation.cycle_id, Observation.ended_at, Teacher.coach_id)
+            .join(Cycle, Observation.cycle_id == Cycle.id)
+            .join(Teacher, Cycle.teacher_id == Teacher.id)
+            .where(Observation.id.in_({row["id"] for _, row in rows}))
+        )
+    }
+    writes: dict[str, dict] = {}
+    for index, row in rows:
+        current = known.get(row["id"])
+        if current is not None and current["coach_id"] != coach.id:
+            verdicts.reject(index, "unknown observation")
+        elif row["cycle_id"] not in owned_cycles:
+            verdicts.reject(index, "unknown cycle")
+        elif current is None:
+            known[row["id"]] = {**row, "coach_id": coach.id}
+            writes[row["id"]] = row
+        elif current["cycle_id"] != row["cycle_id"]:
+            verdicts.reject(index, "id already used")
+        elif current["ended_at"] is None and row["ended_at"] is not None:
+            current["ended_at"] = row["ended_at"]
+            writes[row["id"]] = {**writes.get(row["id"], row), "ended_at": row["ended_at"]}
+    if writes:
+        table = Observation.__table__
+        insert = _insert(table)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c.id],
+                set_={"ended_at": insert.excluded.ended_at},
+                # The same rules again in SQL, for a row another request wrote since the read
+                # above: fill in a missing end only, and only on the cycle this batch owns.
+                where=table.c.ended_at.is_(None) & (table.c.cycle_id == insert.excluded.cycle_id),
+            ),
+            [{**writes[key], "received_at": now} for key in sorted(writes)],
+        )
+    return verdicts
+
+
+def _store_events(coach: Coach, items: list) -> _Verdicts:
+    verdicts = _Verdicts(items)
+    rows = verdicts.parse(schema.parse_event)
+    if not rows:
+        return verdicts
+    # Read after the observations are written, so the ones accepted from this batch count.
+    observation_cycle = dict(
+        db.session.execute(
+            select(Observation.id, Observation.cycle_id)
+            .join(Cycle, Observation.cycle_id == Cycle.id)
+            .join(Teacher, Cycle.teacher_id == Teacher.id)
+            .where(
+                Teacher.coach_id == coach.id,
+                Observation.id.in_({row["observation_id"] for _, row in rows}),
+            )
+        ).all()
+    )
+    lookfor_ids = {row["lookfor_id"] for _, row in rows} - {None}
+    # Archived look-fors count: a tap recorded offline just before one was archived is kept.
+    lookfor_cycle = (
+        dict(
+            db.session.execute(
+                select(LookFor.id, LookFor.cycle_id).where(LookFor.id.in_(lookfor_ids))
+            ).all()
+        )
+        if lookfor_ids
+        else {}
+    )
+    known = {
+        found.id: {
+            "observation_id": found.observation_id,
+            "version": found.version,
+            "deleted": found.deleted,
+        }
+        for found in db.session.execute(
+            select(Event.id, Event.observation_id, Event.version, Event.deleted).where(
+                Event.id.in_({row["id"] for _, row in rows})
+            )
+        )
+    }
+    writes: dict[str, dict] = {}
+    for index, row in rows:
+        cycle_id = observation_cycle.get(row["observation_id"])
+        current = known.get(row["id"])
+        if cycle_id is None:
+            verdicts.reject(index, "unknown observation")
+        elif row["lookfor_id"] is not None and lookfor_cycle.get(row["lookfor_id"]) != cycle_id:
+            verdicts.reject(index, "unknown look-for")
+        elif current is not None and current["observation_id"] != row["observation_id"]:
+            verdicts.reject(index, "id already used")
+        elif current is None or (not current["deleted"] and row["version"] > current["version"]):
+            known[row["id"]] = row
+            writes[row["id"]] = row
+        # Otherwise a resend or an older version: accepted, and nothing to change.
+    if writes:
+        table = Event.__table__
+        insert = _insert(table)
+        excluded = insert.excluded
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c.id],
+                set_={name: excluded[name] for name in EVENT_CORRECTABLE},
+                # Repeated in SQL for rows another request wrote since the read above.
+                where=(table.c.version < excluded.version)
+                & table.c.deleted.is_(False)
+                & (table.c.observation_id == excluded.observation_id),
+            ),
+            # Sorted, so concurrent batches lock shared rows in the same order (no deadlock).
+            [writes[key] for key in sorted(writes)],
+        )
+    return verdicts
+
+
+def _insert(table: Table):
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"Sync needs PostgreSQL or SQLite, not {dialect}.")

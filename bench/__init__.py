@@ -1,0 +1,1 @@
+"""Benchmarks for Lookfor, run by `make bench`; results go to BENCHMARKS.md."""

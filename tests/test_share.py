@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Debrief, NextStep, ShareLink, utcnow
+from app.share import services
+from tests import helpers
+
+
+def share(client, oid, days="30"):
+    token = helpers.csrf_token(client, "/")
+    response = client.post(f"/observations/{oid}/share", data={"days": days},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    match = re.search(r'value="(http://[^"]+/s/([^"]+))"', response.get_data(as_text=True))
+    return match.group(2)
+
+
+def shared_world(app, coach):
+    with app.app_context():
+        oid, _ = helpers.record_observation(coach, [
+            (0, 65), (None, 125, {"note": "Great lesson: all engaged"}),
+        ])
+        db.session.add(Debrief(observation_id=oid, keepers="Wait time", polishers="Cold calls",
+                               private_notes="PRIVATE-COACH-ONLY"))
+        db.session.add(NextStep(observation_id=oid, action="Try think-pair-share"))
+        db.session.commit()
+    return oid
+
+
+def test_token_is_long_random_and_stored_only_as_hash(coach_client, coach, app):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    assert len(token) >= 43  # 256 bits, url-safe base64
+    with app.app_context():
+        link = db.session.scalar(select(ShareLink))
+        assert link.token_hash == services.hash_token(token) and token not in link.token_hash
+        assert timedelta(days=29) < link.expires_at - utcnow() <= timedelta(days=30)
+
+
+def test_teacher_sees_the_debrief_without_private_notes_or_nudges(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    teacher = app.test_client()
+    response = teacher.get(f"/s/{token}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Students ask more of the questions" in html
+    assert "<svg class=\"timeline\"" in html and "Great lesson: all engaged" in html
+    assert "Wait time" in html and "Cold calls" in html and "Try think-pair-share" in html
+    assert "PRIVATE-COACH-ONLY" not in html and "Private notes" not in html
+    assert "Low-inference check" not in html
+    assert "Your reflection" in html
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_teacher_reflects_and_agrees_and_coach_sees_it(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, f"/s/{token}")
+    response = teacher.post(f"/s/{token}/reflection",
+                            data={"reflection": "I talked less this time.", "csrf_token": csrf})
+    assert response.status_code == 303
+    with app.app_context():
+        step_id = db.session.scalar(select(NextStep.id))
+    assert teacher.post(f"/s/{token}/next-steps/{step_id}/agree",
+                        data={"csrf_token": csrf}).status_code == 303
+    coach_view = coach_client.get(f"/observations/{oid}").get_data(as_text=True)
+    assert "I talked less this time." in coach_view
+    assert ">Agreed" in coach_view or "Agreed\n" in coach_view
+
+
+def test_teacher_writes_need_csrf(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    response = app.test_client().post(f"/s/{token}/reflection", data={"reflection": "x"})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Debrief, oid).teacher_reflection is None
+
+
+def test_teacher_writes_are_rate_limited(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, f"/s/{token}")
+    statuses = [
+        teacher.post(f"/s/{token}/reflection", data={"reflection": f"v{i}", "csrf_token": csrf})
+        .status_code for i in range(22)
+    ]
+    assert statuses[:20] == [303] * 20 and statuses[20:] == [429, 429]
+
+
+def test_revoked_link_answers_410_and_unknown_404(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    csrf = helpers.csrf_token(coach_client, "/")
+    response = coach_client.post(f"/observations/{oid}/share/revoke",
+                                 headers={"HX-Request": "true", "X-CSRFToken": csrf})
+    assert response.status_code == 200
+    teacher = app.test_client()
+    gone = teacher.get(f"/s/{token}")
+    assert gone.status_code == 410 and "This link has ended" in gone.get_data(as_text=True)
+    assert gone.headers["Cache-Control"] == "no-store"
+    assert teacher.post(f"/s/{token}/reflection", data={}).status_code in (403, 410)
+    assert teacher.get("/s/not-a-real-token").status_code == 404
+
+
+def test_expired_link_answers_410(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid, days="7")
+    with app.app_context():
+        link = db.session.scalar(select(ShareLink))
+        link.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert app.test_client().get(f"/s/{token}").status_code == 410
+
+
+def test_a_new_link_replaces_the_old_one(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    first = share(coach_client, oid)
+    second = share(coach_client, oid)
+    teacher = app.test_client()
+    assert teacher.get(f"/s/{first}").status_code == 410
+    assert teacher.get(f"/s/{second}").status_code == 200
+
+
+def test_guessing_tokens_is_throttled(app):
+    client = app.test_client()
+    statuses = [client.get(f"/s/guess{i}").status_code for i in range(32)]
+    assert statuses[:30] == [404] * 30 and statuses[30:] == [429, 429]
+
+
+def test_expiry_must_be_one_of_the_choices(coach_client, coach, app):
+    oid = shared_world(app, coach)
+    token = helpers.csrf_token(coach_client, "/")
+    response = coach_client.post(f"/observations/{oid}/share", data={"days": "3650"},
+                                 headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 400
