@@ -3,14 +3,23 @@ Chromium (Debian's `chromium` when present; see ../shared/MACHINE_NOTES.md)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
+import re
 import shutil
 import threading
 from dataclasses import dataclass, field
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.models import Event
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,9 +37,16 @@ class LiveServer:
     requests: list[tuple[str, str]] = field(default_factory=list)
     # Set to an int status to make /api/v1/sync fail that way (fault injection).
     sync_fault: list[int] = field(default_factory=list)
+    # The JSON body of every POST /api/v1/sync that reached the app (faulted ones did not), so a
+    # test can count how many times each item was sent.
+    sync_batches: list[dict] = field(default_factory=list)
 
     def paths(self) -> list[str]:
         return [path for _, path in self.requests]
+
+    def sent_event_ids(self) -> list[str]:
+        """Every event id the app received, once per time it was sent."""
+        return [event["id"] for batch in self.sync_batches for event in batch["events"]]
 
 
 class RecordingMiddleware:
@@ -47,6 +63,10 @@ class RecordingMiddleware:
             body = b'{"error": "injected", "message": "injected fault"}'
             start_response(f"{status} Injected", [("Content-Type", "application/json")])
             return [body]
+        if path == "/api/v1/sync" and environ["REQUEST_METHOD"] == "POST":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            self.server.sync_batches.append(json.loads(body))
         return self.app(environ, start_response)
 
 
@@ -66,6 +86,7 @@ def live_server(app):
 def fresh_request_log(live_server):
     live_server.requests.clear()
     live_server.sync_fault.clear()
+    live_server.sync_batches.clear()
 
 
 def chromium_path() -> str | None:
@@ -107,3 +128,103 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def ready_for_the_day(page) -> None:
+    """Open the dashboard online and wait until the service worker controls the page and every
+    open cycle's pages are cached, as a coach would before walking into a classroom.
+
+    Predicates are written as functions: a bare expression would be eval'd in the page, which
+    the app's Content-Security-Policy (rightly) refuses."""
+    page.goto("/")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=3_000)
+    except PlaywrightTimeoutError:
+        page.reload()  # clients.claim() normally makes this unneeded
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady !== undefined")
+
+
+def open_capture(page, cycle_id: int) -> None:
+    """Go to a cycle's capture screen and wait until its observation is running."""
+    page.goto(f"/cycles/{cycle_id}/capture")
+    page.wait_for_selector("#capture[data-state=running]")
+
+
+# Reads the outbox straight from IndexedDB, not through the app's own module.
+READ_OUTBOX = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("lookfor");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const all = (name) => new Promise((resolve, reject) => {
+    const request = db.transaction(name).objectStore(name).getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const outbox = { observations: await all("observations"), events: await all("events") };
+  db.close();
+  return outbox;
+}"""
+
+
+def read_outbox(page) -> dict:
+    """{"observations": [...], "events": [...]}, every record with its pending flag."""
+    return page.evaluate(READ_OUTBOX)
+
+
+def pending_ids(outbox: dict) -> set[str]:
+    return {r["id"] for r in outbox["observations"] + outbox["events"] if r["pending"] == 1}
+
+
+def lookfor_button(page, label: str):
+    """A capture button, whose accessible name is its label then its count."""
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(label)} \d+$"))
+
+
+def sync_status(page):
+    return page.locator("#sync-status[role=status]")
+
+
+def stored_events(app, observation_id: str) -> dict[str, dict]:
+    """The server's rows for one observation's events, tombstones included, keyed by id."""
+    with app.app_context():
+        rows = db.session.scalars(select(Event).where(Event.observation_id == observation_id))
+        return {
+            e.id: {
+                "lookfor_id": e.lookfor_id,
+                "count": e.count,
+                "duration_ms": e.duration_ms,
+                "note": e.note,
+                "deleted": e.deleted,
+                "version": e.version,
+                "offset_ms": e.offset_ms,
+            }
+            for e in rows
+        }
+
+
+# The export's columns, exactly as the issue specifies them.
+CSV_HEADER = [
+    "observation_id",
+    "event_id",
+    "clock",
+    "offset_seconds",
+    "lookfor",
+    "kind",
+    "count",
+    "duration_seconds",
+    "note",
+    "recorded_at",
+]
+
+
+def events_csv(page, observation_id: str) -> list[dict]:
+    """The observation's CSV export, fetched with the page's session, as dicts."""
+    response = page.request.get(f"/observations/{observation_id}/events.csv")
+    assert response.ok, response.status
+    reader = csv.DictReader(io.StringIO(response.text()))
+    assert reader.fieldnames == CSV_HEADER
+    return list(reader)

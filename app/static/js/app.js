@@ -23,11 +23,23 @@ async function warmCaptureScreens() {
   const { cycles } = await response.json();
   const cache = await caches.open(PAGES_CACHE);
   const urls = cycles.flatMap((c) => [`/cycles/${c.id}`, `/cycles/${c.id}/capture`]);
-  await Promise.all(urls.map(async (url) => {
+  const cached = await Promise.all(urls.map(async (url) => {
     const page = await fetch(url, { credentials: "same-origin" });
-    if (page.ok && !page.redirected) await cache.put(url, page);
+    if (!page.ok || page.redirected) return false;
+    await cache.put(url, page);
+    return true;
   }));
   document.documentElement.dataset.offlineReady = String(cycles.length);
+  // Said on the page, so the coach knows before leaving the Wi-Fi that capture will open.
+  const ready = urls.filter((url, i) => cached[i] && url.endsWith("/capture")).length;
+  if (ready) {
+    const note = document.createElement("p");
+    note.id = "offline-ready";
+    note.className = "sync-status";
+    note.textContent = `Ready for the day: ${ready === 1 ? "1 capture screen works"
+      : `${ready} capture screens work`} offline.`;
+    document.querySelector("header.site")?.append(note);
+  }
 }
 
 // Signing out leaves nothing readable behind in the page cache; unsynced taps stay in the

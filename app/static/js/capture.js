@@ -1,7 +1,7 @@
 // The capture screen: one big button per look-for. A tap changes the count in the same frame,
 // then goes to the outbox (IndexedDB) at once; sync follows when there is a network.
 import * as outbox from "./outbox.js";
-import { syncNow, syncSoon } from "./sync.js";
+import { onState, syncNow, syncSoon } from "./sync.js";
 
 const config = JSON.parse(document.getElementById("capture-config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -224,6 +224,17 @@ async function end() {
     }
   }
   $("ended-sync").textContent = "Saved on this device. It will sync, and the debrief will open, once you are back online.";
+  // Keep that promise whichever sync gets it there: this tab's when the network returns or a
+  // retry succeeds, or another tab's (which may have held the sync lock just now).
+  let leaving = false;
+  const openWhenSynced = async () => {
+    if (!leaving && await synced(observation.id)) {
+      leaving = true;
+      location.assign(debriefUrl);
+    }
+  };
+  onState(openWhenSynced);
+  outbox.onChange(openWhenSynced);
 }
 
 async function synced(id) {

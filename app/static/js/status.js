@@ -36,9 +36,13 @@ export function mountStatus() {
   const signin = tools.querySelector("#sync-signin");
   signin.href = `/login?next=${encodeURIComponent(location.pathname)}`;
 
+  // One refresh at a time; a change that lands during one (another tab's write can commit
+  // after our read began) runs one more, so the line never stays on a stale count.
   let refreshing = null;
+  let again = false;
   const refresh = () => {
-    refreshing ??= (async () => {
+    if (refreshing) { again = true; return; }
+    refreshing = (async () => {
       try {
         const queued = await outbox.pending();
         const records = [...queued.observations, ...queued.events];
@@ -56,6 +60,7 @@ export function mountStatus() {
         }));
       } finally {
         refreshing = null;
+        if (again) { again = false; refresh(); }
       }
     })();
   };
