@@ -91,7 +91,7 @@ def reflect(token: str):
         debrief.save_reflection(link.observation, form.reflection.data)
     except debrief.DebriefError as exc:
         return render_shared(token, link, 400, form=form, error=str(exc))
-    return redirect(url_for("share.show", token=token, saved=1, _anchor="reflection"), 303)
+    return redirect(url_for("share.show", token=token, saved=1, _anchor="reflect"), 303)
 
 
 @bp.post("/<token>/next-steps/<int:step_id>/agree")
