@@ -61,6 +61,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "ALLOW_SIGNUP": env_flag("ALLOW_SIGNUP", True),
+        "ASSET_VERSION": os.environ.get("ASSET_VERSION", ""),
         "HTTPS": https,
         # Coaches sync after days offline: stay signed in for 30 days.
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),

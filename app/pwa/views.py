@@ -54,7 +54,8 @@ def service_worker():
     source = worker_source()
     body = render_template(
         "pwa/sw.js",
-        version=shell_version(source.encode()),
+        # ASSET_VERSION lets a deploy force every device to fetch a fresh shell.
+        version=shell_version(source.encode() + current_app.config["ASSET_VERSION"].encode()),
         shell=shell_urls() + [url_for("pwa.offline")],
         offline_url=url_for("pwa.offline"),
     )
