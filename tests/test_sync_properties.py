@@ -78,6 +78,14 @@ def batches(draw, cycle_id, foreign_cycle, lookfors, foreign_lookfor):
     return draw(st.one_of(*[st.just(body)] * 8, junk, st.just({"events": body["events"]})))
 
 
+def forget_observations(app) -> None:
+    """Each example starts from no observations (the coach and cycles stay)."""
+    with app.app_context():
+        db.session.execute(delete(Event))
+        db.session.execute(delete(Observation))
+        db.session.commit()
+
+
 def apply_model(model: dict, batch: dict, answer: dict) -> None:
     """What the store must now hold, from the accepted events alone."""
     accepted = set(answer["events"]["accepted"])
@@ -103,10 +111,7 @@ def test_random_batches_keep_the_invariants(app, coach, other_coach):
     @given(st.lists(batches(coach.cycle_id, other_coach.cycle_id, coach.lookfor_ids,
                             other_coach.lookfor_ids[0]), min_size=2, max_size=5))
     def run(sequence):
-        with app.app_context():
-            db.session.execute(delete(Event))
-            db.session.execute(delete(Observation))
-            db.session.commit()
+        forget_observations(app)
         model: dict = {}
         for batch in sequence:
             response = client.post("/api/v1/sync", json=batch, headers={"X-CSRFToken": token})
@@ -152,10 +157,7 @@ def test_random_resends_and_corrections_follow_the_version_rules(app, coach):
     @given(st.lists(st.lists(event, min_size=1, max_size=3, unique_by=lambda e: e["id"]),
                     min_size=1, max_size=6))
     def run(sequence):
-        with app.app_context():
-            db.session.execute(delete(Event))
-            db.session.execute(delete(Observation))
-            db.session.commit()
+        forget_observations(app)
         model: dict = {}
         for events in sequence:
             batch = {"observations": [observation], "events": events}
