@@ -72,3 +72,17 @@ def test_a_deploy_keeps_pending_events(app, context, page, coach, live_server):
         assert set(stored_events(app, observation_id)) == tapped_events
     finally:
         app.config["ASSET_VERSION"] = ""
+
+
+def test_ending_in_one_tab_stops_recording_in_the_other(context, page, coach):
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    other = context.new_page()
+    open_capture(other, coach.cycle_id)  # resumes the same observation
+    assert (other.locator("#capture").get_attribute("data-observation-id")
+            == page.locator("#capture").get_attribute("data-observation-id"))
+    context.set_offline(True)  # stay on the capture screen after ending
+    page.get_by_role("button", name="End observation").click()
+    expect(page.locator("#ended-panel")).to_be_visible()
+    expect(other.locator("#ended-panel")).to_be_visible()
+    expect(lookfor_button(other, "Student question")).to_be_disabled()

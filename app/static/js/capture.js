@@ -199,6 +199,11 @@ async function end() {
   if (running) stopRunning(offsetNow());
   observation.ended_at = new Date().toISOString();
   await outbox.putObservation(observation).catch(() => shout("Could not save the end time."));
+  await showEnded();
+}
+
+// Also reached when another tab ended this observation: this tab stops recording into it.
+async function showEnded() {
   wakeLock?.release?.();
   clearInterval(ticker);
   root.dataset.state = "ended";
@@ -290,6 +295,15 @@ noteText.addEventListener("keydown", (event) => {
 $("cancel-note").addEventListener("click", () => { noteDraft = null; notePanel.hidden = true; });
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && root.dataset.state === "running") keepAwake();
+});
+outbox.onChange(async (remote) => {
+  if (!remote || root.dataset.state !== "running") return;
+  const stored = await outbox.getObservation(observation.id);
+  if (stored?.ended_at) {
+    observation.ended_at = stored.ended_at;
+    running = null;
+    await showEnded();
+  }
 });
 
 begin().catch((error) => shout(`This device could not open its storage (${error?.name}). Capture cannot start.`));

@@ -64,7 +64,7 @@ const channel = "BroadcastChannel" in self ? new BroadcastChannel("lookfor-outbo
 const listeners = new Set();
 export function onChange(fn) { listeners.add(fn); }
 function notify(remote = false) {
-  for (const fn of listeners) fn();
+  for (const fn of listeners) fn(remote);
   if (!remote && channel) channel.postMessage("changed");
 }
 if (channel) channel.onmessage = () => notify(true);
