@@ -40,15 +40,16 @@ def capture_offline(page, context, live_server, coach, taps: int) -> dict:
     return read_outbox(page)
 
 
+@pytest.mark.parametrize("status", [500, 503])  # a crash, or a database locked or down
 def test_a_server_error_keeps_the_outbox_and_a_later_sync_completes(
-    page, context, app, coach, live_server
+    page, context, app, coach, live_server, status
 ):
     outbox = capture_offline(page, context, live_server, coach, taps=2)
-    live_server.sync_fault.append(500)
+    live_server.sync_fault.append(status)
 
     with page.expect_response(lambda r: r.url.endswith("/api/v1/sync")) as failed:
         context.set_offline(False)
-    assert failed.value.status == 500
+    assert failed.value.status == status
     assert pending_ids(read_outbox(page)) == pending_ids(outbox)
     expect(sync_status(page)).to_have_text("3 changes waiting to sync")
 
