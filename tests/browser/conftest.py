@@ -89,6 +89,15 @@ def fresh_request_log(live_server):
     live_server.sync_batches.clear()
 
 
+def heard_while_offline(server: LiveServer) -> list[tuple[str, str]]:
+    """What the server received while the test had the browser offline.
+
+    The browser's own service-worker update check (GET /sw.js, made by the browser process on
+    navigation) can slip past Playwright's offline emulation; a device really offline could not
+    make it, and it carries no coaching data, so it is not counted."""
+    return [(method, path) for method, path in server.requests if path != "/sw.js"]
+
+
 def chromium_path() -> str | None:
     """Debian's chromium if installed; None lets Playwright use its own download."""
     return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -41,7 +41,7 @@ def test_coach_sets_up_a_cycle_and_edits_a_lookfor(page, coach, live_server):
     # htmx swapped the row in place: one POST, no full page load.
     assert [m for m, p in live_server.requests if p.startswith("/cycles/")] == ["POST"]
 
-    page.get_by_role("button", name="Move Wait time up").click()
+    page.get_by_role("button", name="Move up: Wait time").click()
     expect(page.locator("#lookfors li").nth(1).get_by_label("Label")).to_have_value("Wait time")
 
     page.reload()
