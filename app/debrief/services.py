@@ -148,14 +148,15 @@ def gather_evidence(observation: Observation) -> Evidence:
     """Counts, rates, duration shares, timeline marks and notes for one observation."""
     cycle = observation.cycle
     lookfors = cycle_lookfors(cycle.id)
-    # Plain columns, not ORM objects: a long lesson has thousands of events to read.
+    # Plain tuples, not ORM objects: a long lesson has thousands of events to read.
     events = db.session.execute(
         select(Event.id, Event.lookfor_id, Event.offset_ms, Event.duration_ms, Event.note,
                Event.count)
         .where(Event.observation_id == observation.id, Event.deleted.is_(False))
         .order_by(Event.offset_ms, Event.recorded_at, Event.id)
     ).all()
-    last_end = max((e.offset_ms + (e.duration_ms or 0) for e in events), default=None)
+    last_end = max((offset + (duration or 0) for _, _, offset, duration, _, _ in events),
+                   default=None)
     length = observation_length_ms(observation.started_at, observation.ended_at, last_end)
 
     rows = {
@@ -166,21 +167,23 @@ def gather_evidence(observation: Observation) -> Evidence:
     scale = 100 / length if length > 0 else 0
     views: list[EventView] = []
     notes: list[Note] = []
-    for event in events:
-        row = rows.get(event.lookfor_id, notes_row) if event.lookfor_id else notes_row
-        row.count += event.count
-        row.duration_ms += event.duration_ms or 0
-        x = min(100.0, event.offset_ms * scale)
-        width = min(100.0 - x, (event.duration_ms or 0) * scale)
-        view = EventView(event.id, event.lookfor_id, event.offset_ms, event.duration_ms,
-                         event.note, clock(event.offset_ms), row, x, width)
+    for event_id, lookfor_id, offset, duration, note, count in events:
+        row = rows.get(lookfor_id, notes_row) if lookfor_id else notes_row
+        row.count += count
+        if duration:
+            row.duration_ms += duration
+        x = offset * scale
+        if x > 100.0:
+            x = 100.0
+        width = duration * scale if duration else 0.0
+        if width > 100.0 - x:
+            width = 100.0 - x
+        view = EventView(event_id, lookfor_id, offset, duration, note, clock(offset), row, x,
+                         width)
         row.marks.append(view)
         views.append(view)
-        if event.note:
-            notes.append(
-                Note(event.id, event.offset_ms, row.label, event.note,
-                     find_judgment_words(event.note))
-            )
+        if note:
+            notes.append(Note(event_id, offset, row.label, note, find_judgment_words(note)))
     shown = [r for r in rows.values() if not r.archived or r.count]
     if notes_row.count:
         shown.append(notes_row)

@@ -38,8 +38,11 @@ def event_table_rows(events, coach_view: bool) -> Markup:
     """The timeline's table alternative: MM:SS, look-for and detail for each event; the coach's
     rows carry a "Correct" button that submits the shared #event-pick form."""
     parts = []
+    labels: dict[int, str] = {}  # each row's label escaped once, not once per event
     for event in events:
-        label = escape(event.row.label)
+        label = labels.get(id(event.row))
+        if label is None:
+            label = labels[id(event.row)] = escape(event.row.label)
         detail = clock(event.duration_ms) if event.duration_ms is not None else ""
         if event.note:
             detail += escape(event.note)

@@ -63,8 +63,8 @@ def live_events(observation: Observation) -> list[Event]:
 
 def clock(offset_ms: int) -> str:
     """MM:SS since the start; minutes run past 59 rather than rolling into hours."""
-    seconds = max(0, int(offset_ms)) // 1000
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+    minutes, seconds = divmod(int(offset_ms) // 1000 if offset_ms > 0 else 0, 60)
+    return f"{minutes:02d}:{seconds:02d}"
 
 
 CSV_HEADER = (
