@@ -47,7 +47,7 @@ def measure_taps(page, cdp, rate: int) -> tuple[dict, dict]:
     for _ in range(TAPS):
         page.mouse.click(x, y)
         page.wait_for_timeout(40)  # a brisk coach: 25 taps a second at most
-    page.wait_for_function(f"window.__latency.length >= {TAPS}")
+    page.wait_for_function(f"() => window.__latency.length >= {TAPS}")
     samples = page.evaluate("window.__latency")
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     return summarise([s[0] for s in samples]), summarise([s[1] for s in samples])

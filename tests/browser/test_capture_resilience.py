@@ -86,3 +86,17 @@ def test_ending_in_one_tab_stops_recording_in_the_other(context, page, coach):
     expect(page.locator("#ended-panel")).to_be_visible()
     expect(other.locator("#ended-panel")).to_be_visible()
     expect(lookfor_button(other, "Student question")).to_be_disabled()
+
+
+def test_nothing_moves_under_the_thumb_while_recording(context, page, coach):
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    expect(sync_status(page)).to_have_text("All changes synced")
+    button = lookfor_button(page, "Student question")
+    before = button.bounding_box()
+    context.set_offline(True)  # the status line changes, and "Export unsynced" appears
+    for _ in range(3):
+        button.click()
+    expect(sync_status(page)).to_have_text("3 changes waiting to sync")
+    expect(page.get_by_role("button", name="Export unsynced")).to_be_visible()
+    assert button.bounding_box() == before

@@ -206,7 +206,7 @@ async function end() {
 async function showEnded() {
   wakeLock?.release?.();
   clearInterval(ticker);
-  root.dataset.state = "ended";
+  root.dataset.state = document.body.dataset.captureState = "ended";
   for (const b of document.querySelectorAll(".tap, .capture-actions button")) b.disabled = true;
   const debriefUrl = `/observations/${observation.id}`;
   $("ended-debrief").href = debriefUrl;
@@ -250,7 +250,7 @@ async function synced(id) {
 
 let ticker = null;
 function run() {
-  root.dataset.state = "running";
+  root.dataset.state = document.body.dataset.captureState = "running";
   root.dataset.observationId = observation.id;
   for (const b of document.querySelectorAll(".tap, .capture-actions button")) b.disabled = false;
   $("undo-button").disabled = live.length === 0;
