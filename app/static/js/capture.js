@@ -14,6 +14,8 @@ const notePanel = $("note-panel");
 const noteText = $("note-text");
 const buttons = new Map(
   [...document.querySelectorAll("button.tap")].map((b) => [Number(b.dataset.lookforId), b]));
+const countEls = new Map([...buttons].map(([id, b]) => [id, b.querySelector(".tap-count")]));
+const counts = new Map(); // look-for id -> live count, kept as events come and go
 const lookfors = new Map(config.lookfors.map((lf) => [lf.id, lf]));
 
 let observation = null;
@@ -44,12 +46,17 @@ const nextSeq = () => Date.now() * 1000 + (seq++ % 1000);
 const labelOf = (event) => (event.lookfor_id == null ? "Note" : lookfors.get(event.lookfor_id)?.label ?? "Look-for");
 
 function countOf(id) {
-  return live.filter((e) => e.lookfor_id === id).reduce((n, e) => n + e.count, 0);
+  return counts.get(id) ?? 0;
+}
+
+// Every change to `live` goes through here, so the counts never need recounting on a tap.
+function tally(event, sign) {
+  if (event.lookfor_id != null) counts.set(event.lookfor_id, countOf(event.lookfor_id) + sign * event.count);
 }
 
 function showCount(id) {
-  const button = buttons.get(id);
-  if (button) button.querySelector(".tap-count").textContent = String(countOf(id));
+  const el = countEls.get(id);
+  if (el) el.textContent = String(countOf(id));
 }
 
 function showRunning() {
@@ -69,8 +76,10 @@ function shout(message) {
 // its change is put back, so the screen never shows a tap that is not stored.
 function store(promise, undo) {
   unsaved += 1;
-  savedMark.dataset.saved = "false";
-  savedMark.textContent = "Saving…";
+  if (unsaved === 1) {
+    savedMark.dataset.saved = "false";
+    savedMark.textContent = "Saving…";
+  }
   promise.then(() => {
     unsaved -= 1;
     if (unsaved === 0) {
@@ -98,9 +107,11 @@ function newEvent(lookforId, extra = {}) {
 
 function record(event) {
   live.push(event);
+  tally(event, 1);
   if (event.lookfor_id != null) showCount(event.lookfor_id);
   store(outbox.putEvent(event), () => {
     live = live.filter((e) => e !== event);
+    tally(event, -1);
     if (running === event) running = null;
     if (event.lookfor_id != null) showCount(event.lookfor_id);
     showRunning();
@@ -171,6 +182,7 @@ function undo() {
   // A tombstone, not a silent delete: the server keeps the deletion, and no late resend
   // from another tab can bring the event back.
   live.pop();
+  tally(event, -1);
   if (running === event) running = null;
   const before = { ...event };
   event.deleted = true;
@@ -180,6 +192,7 @@ function undo() {
   store(outbox.putEvent(event), () => {
     Object.assign(event, before);
     live.push(event);
+    tally(event, 1);
     live.sort((a, b) => a.seq - b.seq);
     if (event.lookfor_id != null) showCount(event.lookfor_id);
   });
@@ -268,6 +281,7 @@ async function begin() {
     observation = open;
     startedMs = Date.parse(open.started_at);
     live = (await outbox.eventsOf(open.id)).filter((e) => !e.deleted);
+    for (const event of live) tally(event, 1);
     running = live.find((e) => lookfors.get(e.lookfor_id)?.kind === "duration" && e.duration_ms == null) || null;
     lastAction.textContent = `Resumed the observation started at ${new Date(startedMs).toLocaleTimeString()}`;
   } else {

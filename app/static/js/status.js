@@ -37,23 +37,28 @@ export function mountStatus() {
   signin.href = `/login?next=${encodeURIComponent(location.pathname)}`;
 
   // One refresh at a time; a change that lands during one (another tab's write can commit
-  // after our read began) runs one more, so the line never stays on a stale count.
+  // after our read began) runs one more, so the line never stays on a stale count. A refresh
+  // counts with an index (cheap, whatever the backlog); it reads the rejected records only on
+  // load and when a sync reported some, so a burst of taps never waits on it.
   let refreshing = null;
   let again = false;
+  let problems = [];
+  let loadProblems = true;
   const refresh = () => {
     if (refreshing) { again = true; return; }
     refreshing = (async () => {
       try {
-        const queued = await outbox.pending();
-        const records = [...queued.observations, ...queued.events];
         const state = currentState();
-        status.textContent = statusText(records.length, state);
+        const count = await outbox.pendingCount();
+        if (loadProblems || state.kind === "rejected") problems = await outbox.rejected();
+        if (count === 0) problems = [];
+        loadProblems = false;
+        status.textContent = statusText(count, state);
         status.dataset.state = state.kind === "signin" ? "signin"
-          : records.some((r) => r.error) ? "rejected" : records.length ? "waiting" : "synced";
-        tools.hidden = records.length === 0 && state.kind !== "signin";
+          : problems.length ? "rejected" : count ? "waiting" : "synced";
+        tools.hidden = count === 0 && state.kind !== "signin";
         signin.hidden = state.kind !== "signin";
-        const problems = tools.querySelector("#sync-problems");
-        problems.replaceChildren(...records.filter((r) => r.error).map((r) => {
+        tools.querySelector("#sync-problems").replaceChildren(...problems.map((r) => {
           const item = document.createElement("li");
           item.textContent = `Not accepted: ${r.note || r.id} (${r.error})`;
           return item;
