@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 import uuid
 
@@ -11,7 +12,7 @@ from app.sync.services import apply_sync_batch
 
 from .common import make_app, make_coach, make_events, sqlite_url, summary
 
-RENDERS = 30
+RENDERS = 50
 
 
 def measure(url: str) -> dict:
@@ -30,6 +31,7 @@ def measure(url: str) -> dict:
         session["_fresh"] = True
     timings = []
     client.get(f"/observations/{observation_id}")  # warm the template cache
+    gc.freeze()  # as wsgi.py does at start-up
     for _ in range(RENDERS):
         start = time.perf_counter()
         response = client.get(f"/observations/{observation_id}")
