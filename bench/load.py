@@ -71,6 +71,7 @@ def run_load(
         rows = db.session.scalar(select(func.count()).select_from(Event))
         distinct = db.session.scalar(select(func.count(func.distinct(Event.id))))
         engine = db.engine.dialect.name
+        db.session.remove()  # hand its connection back first, so dispose() closes it
         db.engine.dispose()
     expected = clients * batches * per_batch
     assert rows == distinct == expected == len(sent_ids), (rows, distinct, expected)
