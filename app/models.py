@@ -157,10 +157,6 @@ class Cycle(db.Model):
     def focus_label(self) -> str:
         return FocusArea(self.focus_area).label
 
-    @property
-    def last_observed_at(self) -> datetime | None:
-        return max((o.started_at for o in self.observations), default=None)
-
 
 class LookFor(db.Model):
     """An observable behaviour that shows progress toward the cycle's goal.

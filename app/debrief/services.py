@@ -263,6 +263,19 @@ def cycle_trend(cycle: Cycle, current_id: str, lookfors: list[LookFor]) -> list[
     return series
 
 
+def debrief_of(observation: Observation) -> dict:
+    """What both the coach's debrief and the teacher's link show: the evidence, the trend
+    across the cycle, the conversation record and the next steps."""
+    evidence = gather_evidence(observation)
+    return {
+        "observation": observation,
+        "evidence": evidence,
+        "trend": cycle_trend(evidence.cycle, observation.id, evidence.lookfors),
+        "debrief": get_debrief(observation),
+        "next_steps": next_steps_of(observation),
+    }
+
+
 def get_debrief(observation: Observation) -> Debrief:
     """The observation's debrief record (a blank one when none is saved yet)."""
     return db.session.get(Debrief, observation.id) or Debrief(observation_id=observation.id)

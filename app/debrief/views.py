@@ -39,14 +39,8 @@ def format_percent(value: float | None) -> str:
 
 def debrief_context(observation) -> dict:
     """Everything the coach's debrief page and its fragments show."""
-    evidence = services.gather_evidence(observation)
-    debrief = services.get_debrief(observation)
     return {
-        "observation": observation,
-        "evidence": evidence,
-        "trend": services.cycle_trend(evidence.cycle, observation.id, evidence.lookfors),
-        "debrief": debrief,
-        "next_steps": services.next_steps_of(observation),
+        **services.debrief_of(observation),
         "live_link": share.live_link(observation),
         "grow": GROW,
         "coach_view": True,

@@ -49,20 +49,15 @@ def open_link(token: str):
 
 
 def render_shared(token: str, link, status: int = 200, **extra):
-    observation = link.observation
-    record = debrief.get_debrief(observation)
-    evidence = debrief.gather_evidence(observation)
+    context = debrief.debrief_of(link.observation)
+    reflection = context["debrief"].teacher_reflection
     return render_template(
         "share/show.html",
         token=token,
-        observation=observation,
-        evidence=evidence,
-        trend=debrief.cycle_trend(evidence.cycle, observation.id, evidence.lookfors),
-        debrief=record,
-        next_steps=debrief.next_steps_of(observation),
         reflection_form=extra.pop("form", None)
-        or ReflectionForm(formdata=None, reflection=record.teacher_reflection),
+        or ReflectionForm(formdata=None, reflection=reflection),
         coach_view=False,
+        **context,
         **extra,
     ), status
 

@@ -81,13 +81,6 @@ export function putEvent(event) {
   });
 }
 
-export function putEvents(events) {
-  return write(["events"], (tx) => {
-    const store = tx.objectStore("events");
-    for (const event of events) store.put({ ...event, pending: 1 });
-  });
-}
-
 export async function getObservation(id) {
   return read(["observations"], (tx) => result(tx.objectStore("observations").get(id)));
 }
