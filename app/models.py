@@ -81,6 +81,8 @@ class Coach(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
+    # An IANA zone name from the coach's browser; every date and time is shown in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     teachers: Mapped[list[Teacher]] = relationship(
@@ -93,6 +95,20 @@ class Coach(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class CoachSession(db.Model):
+    """One sign-in on one device. Flask-Login's alternative id: the session and remember-me
+    cookies carry a random token whose hash is stored here, so deleting the row (sign-out,
+    "Sign out everywhere", a password change) ends that sign-in on the server, and a copied
+    cookie replayed afterwards is signed out."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coach.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    coach: Mapped[Coach] = relationship()
 
 
 class Teacher(db.Model):
@@ -194,6 +210,9 @@ class Observation(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A deleted observation stays as this tombstone (its events and debrief are removed), so a
+    # late resend from a device cannot bring it back.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship(back_populates="observations")
     events: Mapped[list[Event]] = relationship(
