@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from ..csvfile import csv_response
 from ..cycles.services import get_owned_cycle
 from . import services
 
@@ -28,13 +26,8 @@ def capture(cycle_id: int):
 def events_csv(observation_id: str):
     """The observation's live events as CSV, for the coach's records."""
     observation = services.get_owned_observation(current_user, observation_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(services.CSV_HEADER)
-    writer.writerows(services.csv_rows(observation, services.live_events(observation)))
-    response = make_response(buffer.getvalue())
-    response.mimetype = "text/csv"
-    filename = f"observation-{observation.id}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(
+        f"observation-{observation.id}.csv",
+        services.CSV_HEADER,
+        services.csv_rows(observation, services.live_events(observation)),
+    )
