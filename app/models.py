@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import kinds
 from .extensions import db
 
 
@@ -70,10 +72,8 @@ class CycleStatus(Choice):
     CLOSED = "closed"
 
 
-class LookForKind(Choice):
-    TALLY = "tally"
-    DURATION = "duration"
-    NOTE = "note"
+# The kinds of look-for come from the registry in app/kinds: one module per kind.
+LookForKind = Choice("LookForKind", {name.upper(): name for name in kinds.names()})
 
 
 class Coach(UserMixin, db.Model):
@@ -184,13 +184,15 @@ class LookFor(db.Model):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20), default=LookForKind.TALLY)
+    # What a look-for of its kind needs (categories, codes, class size…), checked by the kind.
+    config: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     position: Mapped[int] = mapped_column(Integer, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     cycle: Mapped[Cycle] = relationship()
 
     __table_args__ = (
-        CheckConstraint("kind in ('tally', 'duration', 'note')", name="kind"),
+        CheckConstraint(kinds.check_sql("kind"), name="kind"),
     )
 
     # Eight hues that stay distinct in light and dark mode; a look-for keeps its hue for life.
@@ -245,6 +247,9 @@ class Event(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=1)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+    # The kind's own payload (a category, a scan's {on, of}, an interval's codes), checked by
+    # the look-for's kind; null for tallies, durations and notes.
+    data: Mapped[dict | None] = mapped_column(JSON)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

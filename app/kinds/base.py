@@ -1,0 +1,149 @@
+"""What every observation kind provides, and the small helpers the kinds share.
+
+A kind owns everything about one way of recording: its config (what a look-for of that kind
+needs), how an event's `data` is checked, its figures for the debrief and summary.json, its
+trend metric, its CSV cells and its timeline marks. Nothing outside app/kinds/ branches on a
+kind's name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, ClassVar, NamedTuple
+
+from markupsafe import Markup, escape
+
+TEN_MINUTES_MS = 10 * 60 * 1000
+# Columns every kind may fill, appended to the events CSV after `recorded_at` (in this order).
+CSV_EXTRA = ("category", "on", "of", "codes")
+
+
+class KindError(ValueError):
+    """A config or an event's data that does not fit its kind, with a short reason."""
+
+
+class Mark(NamedTuple):
+    """One live event as the figures need it."""
+
+    offset_ms: int
+    count: int
+    duration_ms: int | None
+    note: str | None
+    data: Any
+
+
+class TrendValue(NamedTuple):
+    """One point of one series on "Across this cycle"."""
+
+    key: str  # stable within the look-for: "" for its one series, else a category or code
+    label: str  # what the series shows, e.g. "share of the lesson"
+    value: float | None
+    unit: str  # "percent" (a fraction 0–1), "rate" (per 10 minutes), "count" or "ms"
+
+
+def ratio(numerator: int | Fraction, denominator: int | Fraction) -> float | None:
+    """numerator ÷ denominator computed exactly, then rounded once to a float; None for ÷ 0."""
+    if not denominator:
+        return None
+    return float(Fraction(numerator) / Fraction(denominator))
+
+
+def clock(offset_ms: int | float) -> str:
+    minutes, seconds = divmod(int(offset_ms) // 1000 if offset_ms > 0 else 0, 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def whole(value: object, what: str, low: int, high: int) -> int:
+    # type() rather than isinstance(): JSON true/false arrive as bool, an int subclass.
+    if type(value) is not int or not low <= value <= high:
+        raise KindError(f"{what} must be a whole number from {low} to {high}")
+    return value
+
+
+def text(value: object, what: str, limit: int, *, spaces: bool = True) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise KindError(f"{what} must be text")
+    value = value.strip()
+    if len(value) > limit:
+        raise KindError(f"{what} must be at most {limit} characters")
+    if "\x00" in value or (not spaces and any(c.isspace() for c in value)):
+        raise KindError(f"{what} must not contain {'spaces' if not spaces else 'NUL'}")
+    return value
+
+
+def only_keys(raw: object, what: str, allowed: set[str], required: set[str]) -> dict:
+    """raw as a dict holding the required keys and nothing beyond the allowed ones."""
+    if not isinstance(raw, dict):
+        raise KindError(f"{what} must be an object")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise KindError(f"{what} has an unknown field: {unknown[0]}")
+    missing = sorted(required - set(raw))
+    if missing:
+        raise KindError(f"{what} needs {missing[0]}")
+    return raw
+
+
+def lines(value: str | None) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class Kind:
+    """The defaults suit a point event with no config and no data (a tally)."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]  # shown in the "Kind" select
+    order: ClassVar[int]  # position in the select
+    help: ClassVar[str] = ""  # one line under the select: what this kind records
+    # A state event (start and stop) rather than a point: drawn as a bar on the timeline.
+    spans: ClassVar[bool] = False
+
+    # Config ---------------------------------------------------------------------------------
+    def parse_config(self, raw: object) -> dict:
+        """A clean config, or KindError. Kinds without config take {} (or null)."""
+        if raw not in (None, {}):
+            raise KindError("this kind takes no config")
+        return {}
+
+    def config_from_form(self, field: Callable[[str], str]) -> object:
+        """The raw config from the look-for form's fields (field(name) → text); parse_config
+        checks it."""
+        return {}
+
+    # Events ---------------------------------------------------------------------------------
+    def parse_data(self, config: Mapping, event: Mapping) -> Any:
+        """The event's clean `data` (event holds the parsed columns and the raw "data")."""
+        if event.get("data") is not None:
+            raise KindError("data must be absent for this kind")
+        return None
+
+    # Figures --------------------------------------------------------------------------------
+    def figures(self, config: Mapping, marks: list[Mark], length_ms: int) -> dict:
+        """summary.json's figures for this look-for over these events and this length. Pooled
+        figures are the same function over every observation's events and summed lengths."""
+        count = sum(mark.count for mark in marks)
+        return {"count": count, "rate_per_10": ratio(count * TEN_MINUTES_MS, length_ms)}
+
+    def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
+        return [TrendValue("", "per 10 minutes", figures.get("rate_per_10"), "rate")]
+
+    def csv_cells(self, data: Any) -> dict[str, object]:
+        return {}
+
+    def detail(self, config: Mapping, mark: Mark) -> str:
+        """A short plain-text detail for the events table."""
+        if mark.duration_ms is not None:
+            return clock(mark.duration_ms)
+        return mark.note or ""
+
+    # Timeline -------------------------------------------------------------------------------
+    def timeline_marks(
+        self, config: Mapping, label: str, marks: list[tuple[float, float, Mark]], y: int
+    ) -> Markup:
+        """SVG for one row; each mark comes with its x and width in the plot's units."""
+        label = escape(label)
+        return Markup("".join(
+            f'<rect class="tl-tick-mark" x="{x - 2:.1f}" y="{y + 6}" width="4" height="28">'
+            f"<title>{clock(mark.offset_ms)} {label}</title></rect>"
+            for x, _, mark in marks
+        ))

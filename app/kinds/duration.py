@@ -1,0 +1,39 @@
+"""Duration: a chess clock. One tap starts, the next stops (teacher talk, group work)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from markupsafe import Markup, escape
+
+from . import register
+from .base import Kind, Mark, TrendValue, clock, ratio
+
+
+def span_bars(label: str, marks, y: int, css: str = "tl-bar") -> Markup:
+    """Bars for timed spans, at least 2 units wide so a short one is still seen."""
+    label = escape(label)
+    return Markup("".join(
+        f'<rect class="{css}" x="{x:.1f}" y="{y + 8}" width="{max(width, 2):.1f}" height="24">'
+        f"<title>{clock(mark.offset_ms)} {label} ({clock(mark.duration_ms or 0)})</title></rect>"
+        for x, width, mark in marks
+    ))
+
+
+@register
+class Duration(Kind):
+    name = "duration"
+    label = "Duration"
+    order = 20
+    help = "Tap to start, tap again to stop; read as total time and share of the lesson."
+    spans = True
+
+    def figures(self, config: Mapping, marks: list[Mark], length_ms: int) -> dict:
+        total = sum(mark.duration_ms or 0 for mark in marks)
+        return {"count": len(marks), "total_ms": total, "share": ratio(total, length_ms)}
+
+    def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
+        return [TrendValue("", "share of the lesson", figures["share"], "percent")]
+
+    def timeline_marks(self, config, label, marks, y) -> Markup:
+        return span_bars(label, marks, y)

@@ -1,0 +1,82 @@
+"""Scan: a momentary time sample. Every few minutes the coach counts how many students are on
+task, out of how many ("80% of students on task")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from markupsafe import Markup, escape
+
+from . import register
+from .base import Kind, KindError, Mark, TrendValue, clock, only_keys, whole
+
+MAX_STUDENTS = 200
+
+
+@register
+class Scan(Kind):
+    name = "scan"
+    label = "Scan"
+    order = 50
+    help = "A quick count of students on task out of the class, every few minutes."
+
+    def parse_config(self, raw: object) -> dict:
+        raw = only_keys(raw, "config", {"of", "every_s"}, {"of"})
+        config = {"of": whole(raw["of"], "of", 1, MAX_STUDENTS)}
+        if raw.get("every_s") is not None:
+            config["every_s"] = whole(raw["every_s"], "every_s", 10, 3600)
+        return config
+
+    def config_from_form(self, field) -> object:
+        config: dict = {"of": _number(field("of"))}
+        minutes = field("every_min").strip()
+        if minutes:
+            try:
+                config["every_s"] = round(float(minutes) * 60)
+            except ValueError:
+                raise KindError("the reminder is a number of minutes") from None
+        return config
+
+    def parse_data(self, config: Mapping, event: Mapping) -> dict:
+        data = only_keys(event.get("data"), "data", {"on", "of"}, {"on", "of"})
+        of = whole(data["of"], "of", 1, MAX_STUDENTS)
+        return {"on": whole(data["on"], "on", 0, of), "of": of}
+
+    def figures(self, config: Mapping, marks: list[Mark], length_ms: int) -> dict:
+        shares = [Fraction(m.data["on"], m.data["of"]) for m in marks]
+        return {
+            "scans": len(shares),
+            "mean_on_share": float(sum(shares) / len(shares)) if shares else None,
+            "min_on_share": float(min(shares)) if shares else None,
+            "max_on_share": float(max(shares)) if shares else None,
+        }
+
+    def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
+        return [TrendValue("", "average on task", figures["mean_on_share"], "percent")]
+
+    def csv_cells(self, data) -> dict[str, object]:
+        return {"on": data["on"], "of": data["of"]}
+
+    def detail(self, config, mark: Mark) -> str:
+        on, of = mark.data["on"], mark.data["of"]
+        return f"{on} of {of} on task ({on * 100 // of}%)"
+
+    def timeline_marks(self, config, label, marks, y) -> Markup:
+        # A point per scan, higher for more students on task (the row's top is 100%).
+        parts = []
+        for x, _, mark in marks:
+            on, of = mark.data["on"], mark.data["of"]
+            cy = y + 34 - 28 * on / of
+            parts.append(
+                f'<circle class="tl-scan" cx="{x:.1f}" cy="{cy:.1f}" r="6">'
+                f"<title>{clock(mark.offset_ms)} {escape(label)}: {on} of {of}</title></circle>"
+            )
+        return Markup("".join(parts))
+
+
+def _number(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise KindError("the number of students is a whole number") from None
