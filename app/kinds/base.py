@@ -66,8 +66,10 @@ def text(value: object, what: str, limit: int, *, spaces: bool = True) -> str:
     value = value.strip()
     if len(value) > limit:
         raise KindError(f"{what} must be at most {limit} characters")
-    if "\x00" in value or (not spaces and any(c.isspace() for c in value)):
-        raise KindError(f"{what} must not contain {'spaces' if not spaces else 'NUL'}")
+    if "\x00" in value:
+        raise KindError(f"{what} must not contain a NUL character")
+    if not spaces and any(c.isspace() for c in value):
+        raise KindError(f"{what} must not contain spaces")
     return value
 
 
