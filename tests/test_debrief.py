@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 from app.debrief import services
 from app.extensions import db
 from app.models import Debrief, Event, NextStep, Observation
+from app.share import services as share_services
 from tests import helpers
 
 TALLY, DURATION, NOTE = 0, 1, 2
@@ -230,3 +231,65 @@ def test_csv_leaves_out_tombstones_and_private_notes(coach_client, coach, app):
 def test_observation_started_field_is_aware(ctx, coach):
     oid, _ = helpers.record_observation(coach, [])
     assert db.session.get(Observation, oid).started_at == datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+# Device clocks: an observation's times come from the coach's phone and cannot be corrected.
+CLOCKS = {
+    "1876 to 2026": ("1876-03-02T09:00:00+00:00", "2026-03-02T09:40:00+00:00"),
+    "1970 to 2026": ("1970-01-01T00:00:00+00:00", "2026-03-02T09:40:00+00:00"),
+}
+AXIS_LABEL = re.compile(r'<text class="tl-tick[ "]')
+
+
+def axis_labels(html: str) -> int:
+    return len(AXIS_LABEL.findall(html))
+
+
+@pytest.mark.parametrize("started, ended", CLOCKS.values(), ids=CLOCKS.keys())
+def test_a_wrong_device_clock_still_gives_a_debrief(coach_client, coach, app, started, ended):
+    with app.app_context():
+        oid, _ = helpers.record_observation(
+            coach, [(TALLY, 60), (DURATION, 120, {"duration_ms": 600_000}),
+                    (NOTE, 1500, {"note": "T: Why?"})],
+            started=started, ended=ended)
+        normal, _ = helpers.record_observation(coach, [(TALLY, 60)])
+        link, token = share_services.create_link(db.session.get(Observation, oid))
+    response = coach_client.get(f"/observations/{oid}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This device’s clock looked wrong" in html
+    # The length is taken from the events: the note at 25:00 is the last one.
+    assert '<span id="length">25:00 long</span>' in html
+    assert 1 <= axis_labels(html) <= 12
+    # The same cycle's other debriefs carry it in their trend.
+    response = coach_client.get(f"/observations/{normal}")
+    assert response.status_code == 200 and 1 <= axis_labels(response.get_data(as_text=True)) <= 12
+    teacher = app.test_client().get(f"/s/{token}")
+    assert teacher.status_code == 200
+    assert "clock looked wrong" in teacher.get_data(as_text=True)
+    assert 1 <= axis_labels(teacher.get_data(as_text=True)) <= 12
+
+
+def test_an_observation_of_zero_length_with_events(coach_client, coach, app):
+    with app.app_context():
+        oid, _ = helpers.record_observation(
+            coach, [(TALLY, 30), (TALLY, 90)], started="2026-03-02T09:00:00+00:00",
+            ended="2026-03-02T09:00:00+00:00")
+    response = coach_client.get(f"/observations/{oid}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 1 <= axis_labels(html) <= 12
+    assert '<span id="length">01:30 long</span>' in html
+
+
+def test_a_plausible_clock_is_believed(ctx, coach):
+    oid, _ = helpers.record_observation(coach, [(TALLY, 60)], started="2026-03-02T09:00:00+00:00",
+                                        ended="2026-03-02T20:59:00+00:00")
+    evidence = services.gather_evidence(db.session.get(Observation, oid))
+    assert evidence.length_ms == (11 * 60 + 59) * 60_000 and not evidence.clock_looked_wrong
+
+
+@pytest.mark.parametrize("minutes", [0, 0.5, 1, 7, 40, 59, 61, 179, 12 * 60, 25 * 60, 48 * 60])
+def test_the_timeline_axis_has_at_most_twelve_labels(minutes):
+    ticks = services.axis_ticks(int(minutes * 60_000))
+    assert 1 <= len(ticks) <= 12 and ticks[0] == (0.0, "00:00")
+    assert all(0 <= x <= 100 for x, _ in ticks)

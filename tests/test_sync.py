@@ -181,6 +181,97 @@ def test_tombstone_is_never_resurrected(ctx, coach):
     assert count(Event) == 1
 
 
+def test_a_tombstone_wins_a_tie(ctx, coach):
+    obs = an_observation(coach.cycle_id)
+    live = an_event(obs["id"], coach.lookfor_ids[0], version=2, note="tap")
+    apply_sync_batch(as_coach(coach), batch([obs], [live]))
+    result = apply_sync_batch(as_coach(coach), batch([], [{**live, "deleted": True}]))
+    assert result["events"] == {"accepted": [live["id"]], "rejected": []}
+    row = stored(Event)[live["id"]]
+    assert (row.deleted, row.version) == (True, 2)
+    # A live copy of the same version, sent late, does not bring it back.
+    apply_sync_batch(as_coach(coach), batch([], [live]))
+    assert stored(Event)[live["id"]].deleted is True
+
+
+@contextmanager
+def written_by_another_request_after_the_read(event_id: str, assignments: str):
+    """Change the event's stored row just after the sync service has read it, as a concurrent
+    request would, so that only the ON CONFLICT clause stands between the batch and the row."""
+    engine, done = db.engine, []
+
+    def change(conn, cursor, statement, parameters, context, executemany):
+        if not done and statement.lstrip().upper().startswith("SELECT") \
+                and "event.deleted" in statement:
+            done.append(statement)
+            cursor.connection.cursor().execute(
+                f"UPDATE event SET {assignments} WHERE id = '{event_id}'")
+
+    sa_event.listen(engine, "after_cursor_execute", change)
+    try:
+        yield
+    finally:
+        sa_event.remove(engine, "after_cursor_execute", change)
+    assert done, "the service did not read the event"
+
+
+def test_the_sql_rule_also_lets_a_tombstone_win_a_tie(ctx, coach):
+    obs = an_observation(coach.cycle_id)
+    live = an_event(obs["id"], coach.lookfor_ids[0], note="v1")
+    apply_sync_batch(as_coach(coach), batch([obs], [live]))
+    # The service reads v1 and decides to write the tombstone v2; meanwhile a live v2 lands.
+    with written_by_another_request_after_the_read(live["id"], "version = 2, note = 'v2'"):
+        apply_sync_batch(as_coach(coach), batch([], [{**live, "version": 2, "deleted": True}]))
+    row = stored(Event)[live["id"]]
+    assert (row.deleted, row.version) == (True, 2)
+
+    # And the other way round: a tombstone that lands meanwhile stays, whatever the batch says.
+    again = an_event(obs["id"], coach.lookfor_ids[0], note="v1")
+    apply_sync_batch(as_coach(coach), batch([], [again]))
+    with written_by_another_request_after_the_read(again["id"], "version = 3, deleted = true"):
+        apply_sync_batch(as_coach(coach), batch([], [{**again, "version": 3, "note": "x"}]))
+    row = stored(Event)[again["id"]]
+    assert (row.deleted, row.version, row.note) == (True, 3, "v1")
+
+
+def test_an_end_before_the_start_is_rejected_and_neighbours_are_stored(ctx, coach):
+    backwards = an_observation(coach.cycle_id, ended_at="2026-03-02T08:59:59.999Z")
+    instant = an_observation(coach.cycle_id, ended_at=STARTED)
+    open_one = an_observation(coach.cycle_id)
+    result = apply_sync_batch(as_coach(coach), batch([backwards, instant, open_one]))
+    assert result["observations"] == {
+        "accepted": [instant["id"], open_one["id"]],
+        "rejected": [{"id": backwards["id"], "error": "ended_at must not be before started_at"}],
+    }
+    # A resend may not end a stored observation before the start stored first, even when it
+    # carries a different (ignored) start of its own.
+    early_end = {**open_one, "started_at": "2026-03-02T07:00:00Z",
+                 "ended_at": "2026-03-02T08:00:00Z"}
+    result = apply_sync_batch(as_coach(coach), batch([early_end]))
+    assert result["observations"]["rejected"] == [
+        {"id": open_one["id"], "error": "ended_at must not be before started_at"}]
+    rows = stored(Observation)
+    assert set(rows) == {instant["id"], open_one["id"]} and rows[open_one["id"]].ended_at is None
+
+
+@pytest.mark.parametrize("started, ended", [
+    ("1876-03-02T09:00:00Z", "2026-03-02T09:40:00Z"),  # a clock years out, then corrected
+    ("1970-01-01T00:00:00Z", "1970-01-01T00:40:00Z"),  # a phone whose clock was reset
+    ("1970-01-01T00:00:00Z", "2026-03-02T09:40:00Z"),
+    ("2026-03-02T09:00:00Z", "2099-12-31T23:59:59Z"),
+])
+def test_absurd_but_ordered_spans_are_kept(ctx, coach, started, ended):
+    """Nothing may be lost: the debrief copes with a wrong clock, the store keeps it all."""
+    obs = an_observation(coach.cycle_id, started_at=started, ended_at=ended)
+    ev = an_event(obs["id"], coach.lookfor_ids[0], recorded_at=started)
+    result = apply_sync_batch(as_coach(coach), batch([obs], [ev]))
+    assert result["observations"]["accepted"] == [obs["id"]]
+    assert result["events"]["accepted"] == [ev["id"]]
+    row = stored(Observation)[obs["id"]]
+    assert row.started_at == datetime.fromisoformat(started)
+    assert row.ended_at == datetime.fromisoformat(ended)
+
+
 def test_observation_resend_fills_ended_at_once_and_keeps_cycle_and_start(ctx, coach):
     obs = an_observation(coach.cycle_id)
     apply_sync_batch(as_coach(coach), batch([obs]))

@@ -1,6 +1,6 @@
 """Property-based tests of POST /api/v1/sync: random and malformed batches never cause a 500 or
 a partial write of a rejected item, and the stored rows always follow the rules (one row per
-id, highest version wins, tombstones stay)."""
+id, highest version wins, a tombstone wins a tie and stays)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,11 @@ def apply_model(model: dict, batch: dict, answer: dict) -> None:
         new = {"version": item.get("version") or 1, "deleted": item.get("deleted") or False,
                "note": item.get("note"), "observation_id": item["observation_id"]}
         old = model.get(item["id"])
-        if old is None or (not old["deleted"] and new["version"] > old["version"]):
+        # A tombstone is final; a higher version wins, and a tombstone wins a tie.
+        if old is None or (not old["deleted"] and (
+            new["version"] > old["version"]
+            or (new["deleted"] and new["version"] == old["version"])
+        )):
             model[item["id"]] = new
 
 
@@ -139,7 +143,7 @@ def test_random_batches_keep_the_invariants(app, coach, other_coach):
 
 def test_random_resends_and_corrections_follow_the_version_rules(app, coach):
     """Valid events only, on two ids: whatever order versions and tombstones arrive in, the
-    highest version wins and a tombstone is never resurrected."""
+    highest version wins, a tombstone wins a tie and is never resurrected."""
     client = app.test_client()
     helpers.login(client, coach.email, coach.password)
     token = client.get("/api/v1/csrf").json["csrf_token"]

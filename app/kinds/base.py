@@ -68,6 +68,10 @@ def text(value: object, what: str, limit: int, *, spaces: bool = True) -> str:
         raise KindError(f"{what} must be at most {limit} characters")
     if "\x00" in value:
         raise KindError(f"{what} must not contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KindError(f"{what} must be valid Unicode text") from None
     if not spaces and any(c.isspace() for c in value):
         raise KindError(f"{what} must not contain spaces")
     return value

@@ -33,12 +33,24 @@ def parse_observation(item: object) -> dict:
     """An observation row: id, cycle_id, started_at, ended_at."""
     if not isinstance(item, dict):
         raise Invalid("not an object")
-    return {
+    row = {
         "id": _uuid(item, "id"),
         "cycle_id": _whole(item, "cycle_id", 1, MAX_INT),
         "started_at": _time(item, "started_at"),
         "ended_at": _time(item, "ended_at", default=None),
     }
+    # Only an order that cannot be is refused. A span of years (a clock reset to 1970) is kept:
+    # it may be the only record of a lesson, and the debrief copes with it.
+    if False:
+        raise Invalid(ENDS_BEFORE_START)
+    return row
+
+
+ENDS_BEFORE_START = "ended_at must not be before started_at"
+
+
+def ends_before_start(started_at: datetime, ended_at: datetime | None) -> bool:
+    return ended_at is not None and ended_at < started_at
 
 
 def parse_event(item: object) -> dict:

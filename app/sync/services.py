@@ -2,9 +2,10 @@
 the same batch again (a lost response, a second tab, a retry after days offline).
 
 Every item is keyed by the UUID the device made, so a resend is harmless: it is accepted again and
-stored once. For events the highest version wins and a tombstone (deleted) is final; an
-observation may gain its ended_at but never changes cycle or start. An item that fails a check is
-rejected with a short reason and its neighbours are still stored. A batch is one transaction and
+stored once. For events the highest version wins, a tombstone (deleted) wins a tie and is
+final; an observation may gain its ended_at (never before its start) but never changes cycle or
+start. An item that fails a check is rejected with a short reason and its neighbours are still
+stored. A batch is one transaction and
 a constant number of statements, whatever its size: the references are loaded with IN queries,
 the rules applied in Python, and the changed rows written with one insert-on-conflict each.
 
@@ -136,11 +137,15 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
     known = {
         found.id: {
             "cycle_id": found.cycle_id,
+            "started_at": found.started_at,
             "ended_at": found.ended_at,
             "coach_id": found.coach_id,
         }
         for found in db.session.execute(
-            select(Observation.id, Observation.cycle_id, Observation.ended_at, Teacher.coach_id)
+            select(
+                Observation.id, Observation.cycle_id, Observation.started_at,
+                Observation.ended_at, Teacher.coach_id,
+            )
             .join(Cycle, Observation.cycle_id == Cycle.id)
             .join(Teacher, Cycle.teacher_id == Teacher.id)
             .where(Observation.id.in_({row["id"] for _, row in rows}))
@@ -158,6 +163,9 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
             writes[row["id"]] = row
         elif current["cycle_id"] != row["cycle_id"]:
             verdicts.reject(index, "id already used")
+        elif schema.ends_before_start(current["started_at"], row["ended_at"]):
+            # The start stored first is the one that counts (a resend never moves it).
+            verdicts.reject(index, schema.ENDS_BEFORE_START)
         elif current["ended_at"] is None and row["ended_at"] is not None:
             current["ended_at"] = row["ended_at"]
             writes[row["id"]] = {**writes.get(row["id"], row), "ended_at": row["ended_at"]}
@@ -169,8 +177,11 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
                 index_elements=[table.c.id],
                 set_={"ended_at": insert.excluded.ended_at},
                 # The same rules again in SQL, for a row another request wrote since the read
-                # above: fill in a missing end only, and only on the cycle this batch owns.
-                where=table.c.ended_at.is_(None) & (table.c.cycle_id == insert.excluded.cycle_id),
+                # above: fill in a missing end only, not before the start, and only on the
+                # cycle this batch owns.
+                where=table.c.ended_at.is_(None)
+                & (table.c.cycle_id == insert.excluded.cycle_id)
+                & (table.c.started_at <= insert.excluded.ended_at),
             ),
             [{**writes[key], "received_at": now} for key in sorted(writes)],
         )
@@ -227,7 +238,7 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             verdicts.reject(index, "unknown look-for")
         elif current is not None and current["observation_id"] != row["observation_id"]:
             verdicts.reject(index, "id already used")
-        elif current is None or (not current["deleted"] and row["version"] > current["version"]):
+        elif current is None or _replaces(current, row):
             known[row["id"]] = row
             writes[row["id"]] = row
         # Otherwise a resend or an older version: accepted, and nothing to change.
@@ -239,8 +250,11 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             insert.on_conflict_do_update(
                 index_elements=[table.c.id],
                 set_={name: excluded[name] for name in EVENT_CORRECTABLE},
-                # Repeated in SQL for rows another request wrote since the read above.
-                where=(table.c.version < excluded.version)
+                # _replaces() again in SQL, for rows another request wrote since the read.
+                where=(
+                    (table.c.version < excluded.version)
+                    | ((table.c.version == excluded.version) & excluded.deleted.is_(True))
+                )
                 & table.c.deleted.is_(False)
                 & (table.c.observation_id == excluded.observation_id),
             ),
@@ -248,6 +262,17 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             [writes[key] for key in sorted(writes)],
         )
     return verdicts
+
+
+def _replaces(current: dict, row: dict) -> bool:
+    """Whether an event row replaces the stored one: a tombstone is final; otherwise a higher
+    version wins, and a tombstone wins a tie (a delete and an edit made from the same version:
+    the coach's delete must not be lost)."""
+    if current["deleted"]:
+        return False
+    return row["version"] > current["version"] or (
+        row["deleted"] and row["version"] == current["version"]
+    )
 
 
 def _insert(table: Table):
