@@ -41,7 +41,7 @@ def parse_observation(item: object) -> dict:
     }
     # Only an order that cannot be is refused. A span of years (a clock reset to 1970) is kept:
     # it may be the only record of a lesson, and the debrief copes with it.
-    if False:
+    if ends_before_start(row["started_at"], row["ended_at"]):
         raise Invalid(ENDS_BEFORE_START)
     return row
 
