@@ -5,9 +5,9 @@ Every item is keyed by the UUID the device made, so a resend is harmless: it is 
 stored once. For events the highest version wins, a tombstone (deleted) wins a tie and is
 final; an observation may gain its ended_at (never before its start) but never changes cycle or
 start. An item that fails a check is rejected with a short reason and its neighbours are still
-stored. A batch is one transaction and
-a constant number of statements, whatever its size: the references are loaded with IN queries,
-the rules applied in Python, and the changed rows written with one insert-on-conflict each.
+stored. A batch is one transaction and a constant number of statements, whatever its size: the
+references are loaded with IN queries, the rules applied in Python, and the changed rows written
+with one insert-on-conflict each.
 
 Coach corrections from the debrief go through the same door: an event sent again with version+1
 (deleted=true to remove it, or a new look-for or note)."""
