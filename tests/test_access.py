@@ -36,6 +36,7 @@ PRIVATE_URLS = [
     ("POST", "/observations/{observation}/next-steps/{step}/delete", {}),
     ("POST", "/observations/{observation}/share", {"days": "30"}),
     ("POST", "/observations/{observation}/share/revoke", {}),
+    ("POST", "/observations/{observation}/delete", {}),
 ]
 # The teacher's link: opened by its token only (see test_share.py and the tests below).
 SHARE_URLS = [

@@ -1,16 +1,29 @@
 """Observations: the capture screen's data, and what was recorded in one visit.
 
-Observations and events are written by the sync API (app/sync); this module reads them."""
+Observations and events are written by the sync API (app/sync); this module reads them, and
+deletes one: a deleted observation stays as a tombstone (deleted_at set, everything recorded
+about it removed), so a device that sends it again later cannot bring it back."""
 
 from __future__ import annotations
 
 import uuid
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..extensions import db
-from ..models import Coach, Cycle, Event, LookFor, Observation, Teacher
+from ..models import (
+    Coach,
+    Cycle,
+    Debrief,
+    Event,
+    LookFor,
+    NextStep,
+    Observation,
+    ShareLink,
+    Teacher,
+    utcnow,
+)
 
 
 def parse_uuid(value: object) -> str | None:
@@ -24,17 +37,32 @@ def parse_uuid(value: object) -> str | None:
 
 
 def get_owned_observation(coach: Coach, observation_id: str) -> Observation:
-    """The coach's observation, or 404."""
+    """The coach's observation, or 404 (a deleted one is gone for every page that uses this)."""
     canonical = parse_uuid(observation_id)
     observation = canonical and db.session.scalar(
         select(Observation)
         .join(Cycle)
         .join(Teacher)
-        .where(Observation.id == canonical, Teacher.coach_id == coach.id)
+        .where(
+            Observation.id == canonical,
+            Teacher.coach_id == coach.id,
+            Observation.deleted_at.is_(None),
+        )
     )
     if not observation:
         abort(404)
     return observation
+
+
+def delete_observation(observation: Observation) -> None:
+    """Delete an observation for good: its events, debrief, next steps and share links go; the
+    row stays as a tombstone so a late resend from a device is accepted and changes nothing."""
+    for model in (Event, Debrief, NextStep, ShareLink):
+        db.session.execute(delete(model).where(model.observation_id == observation.id))
+    observation.deleted_at = utcnow()
+    db.session.commit()
+    # The relationships loaded before the bulk deletes would still list the removed rows.
+    db.session.expire(observation)
 
 
 def capture_config(cycle: Cycle) -> dict:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..csvfile import csv_response
@@ -31,3 +31,14 @@ def events_csv(observation_id: str):
         services.CSV_HEADER,
         services.csv_rows(observation, services.live_events(observation)),
     )
+
+
+@bp.post("/observations/<observation_id>/delete")
+@login_required
+def delete(observation_id: str):
+    """Delete an observation (confirmed on its debrief page) and go back to its cycle."""
+    observation = services.get_owned_observation(current_user, observation_id)
+    cycle_id = observation.cycle_id
+    services.delete_observation(observation)
+    flash("Observation deleted.")
+    return redirect(url_for("cycles.show", cycle_id=cycle_id), 303)

@@ -140,11 +140,12 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
             "started_at": found.started_at,
             "ended_at": found.ended_at,
             "coach_id": found.coach_id,
+            "deleted": found.deleted_at is not None,
         }
         for found in db.session.execute(
             select(
                 Observation.id, Observation.cycle_id, Observation.started_at,
-                Observation.ended_at, Teacher.coach_id,
+                Observation.ended_at, Teacher.coach_id, Observation.deleted_at,
             )
             .join(Cycle, Observation.cycle_id == Cycle.id)
             .join(Teacher, Cycle.teacher_id == Teacher.id)
@@ -156,6 +157,8 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
         current = known.get(row["id"])
         if current is not None and current["coach_id"] != coach.id:
             verdicts.reject(index, "unknown observation")
+        elif current is not None and current.get("deleted"):
+            pass  # deleted by the coach: accepted, so the device lets it go, and nothing changes
         elif row["cycle_id"] not in owned_cycles:
             verdicts.reject(index, "unknown cycle")
         elif current is None:
@@ -181,6 +184,7 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
                 # cycle this batch owns.
                 where=table.c.ended_at.is_(None)
                 & (table.c.cycle_id == insert.excluded.cycle_id)
+                & table.c.deleted_at.is_(None)
                 & (table.c.started_at <= insert.excluded.ended_at),
             ),
             [{**writes[key], "received_at": now} for key in sorted(writes)],
@@ -194,17 +198,20 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
     if not rows:
         return verdicts
     # Read after the observations are written, so the ones accepted from this batch count.
-    observation_cycle = dict(
-        db.session.execute(
-            select(Observation.id, Observation.cycle_id)
-            .join(Cycle, Observation.cycle_id == Cycle.id)
-            .join(Teacher, Cycle.teacher_id == Teacher.id)
-            .where(
-                Teacher.coach_id == coach.id,
-                Observation.id.in_({row["observation_id"] for _, row in rows}),
-            )
-        ).all()
-    )
+    observation_cycle: dict[str, int] = {}
+    deleted: set[str] = set()  # the coach's deleted observations among those referenced
+    for found in db.session.execute(
+        select(Observation.id, Observation.cycle_id, Observation.deleted_at)
+        .join(Cycle, Observation.cycle_id == Cycle.id)
+        .join(Teacher, Cycle.teacher_id == Teacher.id)
+        .where(
+            Teacher.coach_id == coach.id,
+            Observation.id.in_({row["observation_id"] for _, row in rows}),
+        )
+    ):
+        observation_cycle[found.id] = found.cycle_id
+        if found.deleted_at is not None:
+            deleted.add(found.id)
     lookfor_ids = {row["lookfor_id"] for _, row in rows} - {None}
     # Archived look-fors count: a tap recorded offline just before one was archived is kept.
     lookfor_cycle = (
@@ -234,6 +241,8 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
         current = known.get(row["id"])
         if cycle_id is None:
             verdicts.reject(index, "unknown observation")
+        elif row["observation_id"] in deleted:
+            pass  # its observation was deleted: accepted, and nothing is stored
         elif row["lookfor_id"] is not None and lookfor_cycle.get(row["lookfor_id"]) != cycle_id:
             verdicts.reject(index, "unknown look-for")
         elif current is not None and current["observation_id"] != row["observation_id"]:

@@ -54,7 +54,7 @@ def dashboard(coach: Coach) -> list[DashboardRow]:
             select(Observation.cycle_id, func.max(Observation.started_at))
             .join(Cycle)
             .join(Teacher)
-            .where(Teacher.coach_id == coach.id)
+            .where(Teacher.coach_id == coach.id, Observation.deleted_at.is_(None))
             .group_by(Observation.cycle_id)
         ).all()
     )
