@@ -47,6 +47,15 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    @app.after_request
+    def never_store_private_responses(response):
+        """Pages, htmx fragments, CSV, JSON and share views carry coaching data: neither the
+        HTTP cache nor the back/forward cache may keep them, so "Back" after signing out shows
+        nothing. Static files (addressed by content) and the service worker say their own."""
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolTimeoutError)
