@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config
+from . import config, logs, security, timezones
 from .extensions import csrf, db, htmx, login_manager, migrate
 
 
@@ -29,11 +30,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    logs.init_app(app)
+    timezones.init_app(app)
 
-    from . import auth, cycles, debrief, observations, pwa, security, share, sync, teachers
+    from . import account, auth, cycles, debrief, observations, pwa, share, sync, teachers
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(teachers.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(observations.bp)
@@ -43,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sync.bp)
     security.init_app(app)
     register_cli(app)
+    if hops := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the N proxies in front saw them (see README).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

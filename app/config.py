@@ -46,6 +46,16 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment; a typo stops the app at start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # How long a write waits for another writer before giving up (answered as 503).
@@ -62,6 +72,9 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "ALLOW_SIGNUP": env_flag("ALLOW_SIGNUP", True),
         "ASSET_VERSION": os.environ.get("ASSET_VERSION", ""),
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host (0: clients connect
+        # directly, and those headers, which anyone can forge, are ignored).
+        "TRUSTED_PROXIES": env_count("TRUSTED_PROXIES", 0),
         "HTTPS": https,
         # Coaches sync after days offline: stay signed in for 30 days.
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),

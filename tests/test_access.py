@@ -45,7 +45,11 @@ SHARE_URLS = [
     ("POST", "/s/{token}/next-steps/{step}/agree", {}),
 ]
 # Pages every signed-in coach has, showing only their own data.
-OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", "/logout", {})]
+OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", "/logout", {}),
+             ("GET", "/account", None),
+             ("POST", "/account/details", {"name": "x", "time_zone": "UTC"}),
+             ("POST", "/account/password", {"current_password": "x", "new_password": "y"}),
+             ("POST", "/account/sign-out-everywhere", {})]
 # The JSON API: every call answers for the signed-in coach only.
 API_URLS = [("POST", "/api/v1/sync"), ("GET", "/api/v1/csrf"), ("GET", "/api/v1/cycles")]
 PUBLIC = {"/login", "/signup", "/sw.js", "/manifest.webmanifest", "/offline",

@@ -130,3 +130,268 @@ def test_create_coach_command_prompts_for_password(runner, ctx):
     assert result.exit_code == 0, result.output
     coach = db.session.scalar(select(Coach).where(Coach.email == "p@school.test"))
     assert coach.check_password("prompted password")
+
+
+# Sessions end on the server (issue 8, A4).
+
+
+def signed_in_client(app, coach):
+    client = app.test_client()
+    assert helpers.login(client, coach.email, coach.password).status_code == 302
+    return client
+
+
+def stolen_cookies(client) -> dict[str, str]:
+    return {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+
+
+def replay(app, cookies: dict[str, str]):
+    """A fresh browser carrying copies of the given cookies."""
+    thief = app.test_client()
+    for name, value in cookies.items():
+        thief.set_cookie(name, value)
+    return thief
+
+
+def assert_signed_out(app, cookies: dict[str, str]) -> None:
+    page = replay(app, cookies).get("/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    api = replay(app, cookies).get("/api/v1/cycles")
+    assert api.status_code == 401
+    assert api.json == {"error": "not_signed_in", "message": "Sign in again to sync."}
+
+
+def test_cookies_copied_before_sign_out_are_signed_out_afterwards(app, coach):
+    client = signed_in_client(app, coach)
+    cookies = stolen_cookies(client)
+    assert replay(app, cookies).get("/").status_code == 200  # the copy works while signed in
+    token = helpers.csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert_signed_out(app, cookies)
+    assert_signed_out(app, {"remember_token": cookies["remember_token"]})
+    assert_signed_out(app, {"session": cookies["session"]})
+
+
+def test_the_remember_cookie_differs_at_every_sign_in(app, coach):
+    first = stolen_cookies(signed_in_client(app, coach))["remember_token"]
+    second = stolen_cookies(signed_in_client(app, coach))["remember_token"]
+    assert first != second
+    # Neither carries the coach's id: only a random token whose hash is stored.
+    assert not first.startswith(f"{coach.coach_id}|")
+
+
+def test_signing_out_ends_only_that_sign_in(app, coach):
+    phone, laptop = signed_in_client(app, coach), signed_in_client(app, coach)
+    token = helpers.csrf_token(phone, "/")
+    phone.post("/logout", data={"csrf_token": token})
+    assert phone.get("/").status_code == 302
+    assert laptop.get("/").status_code == 200
+
+
+def test_only_a_hash_of_the_session_token_is_stored(app, coach):
+    from app.models import CoachSession
+
+    client = signed_in_client(app, coach)
+    remember = stolen_cookies(client)["remember_token"]
+    with app.app_context():
+        rows = db.session.scalars(select(CoachSession)).all()
+        assert len(rows) == 1 and rows[0].coach_id == coach.coach_id
+        assert len(rows[0].token_hash) == 64 and rows[0].token_hash not in remember
+
+
+def test_the_remember_cookie_alone_signs_back_in_with_one_query(app, coach):
+    """A coach back after the browser dropped its session cookie; the user loader looks the
+    sign-in up in one query, on every request."""
+    from sqlalchemy import event
+
+    cookies = stolen_cookies(signed_in_client(app, coach))
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    for jar in ({"remember_token": cookies["remember_token"]}, cookies):
+        client = replay(app, jar)
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                statements.clear()
+                response = client.get("/api/v1/csrf")
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        assert len(statements) == 1, statements
+
+
+def test_an_old_style_cookie_with_a_coach_id_is_signed_out(app, coach):
+    """Cookies made before sessions were stored carried the coach's id: they no longer sign in."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(coach.coach_id)
+        session["_fresh"] = True
+    assert client.get("/").status_code == 302
+
+
+# Throttling never locks out the innocent (issue 8, A5).
+
+
+def login_from(client, email: str, password: str, address: str):
+    token = helpers.csrf_token(client, "/login")
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_made_up_emails_from_one_address_do_not_lock_out_a_real_coach(app, coach):
+    attacker = app.test_client()
+    statuses = [login_from(attacker, f"nobody{i}@school.test", "guess", "198.51.100.7")
+                .status_code for i in range(25)]
+    assert statuses[:20] == [401] * 20 and statuses[20:] == [429] * 5
+    # The real coach behind the same school address still signs in.
+    response = login_from(app.test_client(), coach.email, coach.password, "198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_an_accounts_failures_from_one_address_do_not_lock_it_out_elsewhere(app, coach):
+    attacker = app.test_client()
+    for _ in range(5):
+        assert login_from(attacker, coach.email, "guess", "198.51.100.7").status_code == 401
+    assert login_from(attacker, coach.email, coach.password, "198.51.100.7").status_code == 429
+    response = login_from(app.test_client(), coach.email, coach.password, "203.0.113.20")
+    assert response.status_code == 302
+
+
+def test_an_account_is_refused_after_failures_from_many_addresses(app, coach):
+    """Guessing one account's password from many addresses is bounded too."""
+    attacker = app.test_client()
+    for i in range(20):
+        login_from(attacker, coach.email, "guess", f"198.51.100.{i}")
+    response = login_from(app.test_client(), coach.email, coach.password, "203.0.113.20")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+
+
+def test_another_accounts_failures_never_refuse_a_coach(app, coach, other_coach):
+    attacker = app.test_client()
+    for i in range(25):
+        login_from(attacker, other_coach.email, "guess", f"198.51.100.{i % 3}")
+    response = login_from(app.test_client(), coach.email, coach.password, "198.51.100.1")
+    assert response.status_code == 302
+
+
+def test_unknown_and_real_emails_are_throttled_alike(app, coach):
+    """The answers do not tell which emails have an account."""
+    def statuses(email: str, address: str) -> list[int]:
+        client = app.test_client()
+        return [login_from(client, email, "guess", address).status_code for _ in range(7)]
+
+    real = statuses(coach.email, "198.51.100.1")
+    assert real == statuses("ghost@school.test", "198.51.100.2")
+    assert real == [401] * 5 + [429] * 2
+
+
+def test_a_very_long_email_is_refused_plainly(client, coach):
+    response = login_from(client, "a" * 5000 + "@school.test", "guess", "198.51.100.3")
+    assert response.status_code == 401
+
+
+def test_sign_ups_are_throttled_per_address(app, coach):
+    client = app.test_client()
+
+    def sign_up(i: int, address: str):
+        token = helpers.csrf_token(client, "/signup")
+        return client.post(
+            "/signup",
+            data={"name": "Spam", "email": coach.email, "password": "long enough",
+                  "csrf_token": token},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    statuses = [sign_up(i, "198.51.100.9").status_code for i in range(22)]
+    assert statuses[:20] == [400] * 20 and statuses[20:] == [429, 429]
+    refused = sign_up(99, "198.51.100.9").get_data(as_text=True)
+    assert "Too many sign-up attempts" in refused
+    assert sign_up(100, "203.0.113.20").status_code == 400  # another address is not affected
+
+
+def test_unknown_share_tokens_never_block_a_live_link(app, coach):
+    from tests.test_access import live_token
+    from tests.test_share import shared_world
+
+    oid = shared_world(app, coach)
+    token = live_token(app, oid)
+    guesser = app.test_client()
+    statuses = [guesser.get(f"/s/guess{i}").status_code for i in range(32)]
+    assert statuses[:30] == [404] * 30 and statuses[30:] == [429, 429]
+    # The teacher behind the same address still opens the live link, and can write through it.
+    assert guesser.get(f"/s/{token}").status_code == 200
+    csrf = helpers.csrf_token(guesser, f"/s/{token}")
+    saved = guesser.post(f"/s/{token}/reflection", data={"reflection": "x", "csrf_token": csrf})
+    assert saved.status_code == 303
+
+
+def test_opening_a_live_link_often_is_never_counted(app, coach):
+    from tests.test_access import live_token
+    from tests.test_share import shared_world
+
+    token = live_token(app, shared_world(app, coach))
+    teacher = app.test_client()
+    assert {teacher.get(f"/s/{token}").status_code for _ in range(35)} == {200}
+    assert teacher.get("/s/a-typo").status_code == 404
+
+
+def test_trusted_proxies_take_the_client_address_from_x_forwarded_for(app, coach):
+    from app import create_app
+    from app.models import RateLimitHit
+
+    def failed_sign_in_address(trusted: int) -> set[str]:
+        proxied = create_app({**app.config, "TRUSTED_PROXIES": trusted})
+        client = proxied.test_client()
+        token = helpers.csrf_token(client, "/login")
+        client.post("/login", data={"email": coach.email, "password": "guess",
+                                    "csrf_token": token},
+                    headers={"X-Forwarded-For": "203.0.113.77"},
+                    environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        with proxied.app_context():
+            keys = {h.key for h in db.session.scalars(select(RateLimitHit))}
+            db.session.execute(RateLimitHit.__table__.delete())
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()  # this app's own engine: hand its connections back
+        return {key.rsplit(":", 1)[-1] for key in keys}
+
+    assert "203.0.113.77" in failed_sign_in_address(1)
+    # Without a trusted proxy the header is anyone's to forge: it is ignored.
+    addresses = failed_sign_in_address(0)
+    assert "10.0.0.2" in addresses and "203.0.113.77" not in addresses
+
+
+def test_trusted_proxies_must_be_a_whole_number(monkeypatch, tmp_path):
+    import pytest
+
+    from app import create_app
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "two")
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+# No account enumeration by timing (issue 8, A6).
+
+
+def test_an_unknown_email_checks_a_dummy_hash_like_a_wrong_password(client, coach, monkeypatch):
+    from app.auth import services
+
+    checked: list[str] = []
+    real = services.check_password_hash
+
+    def spy(pwhash: str, password: str) -> bool:
+        checked.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", spy)
+    assert helpers.login(client, "ghost@school.test", "some guess").status_code == 401
+    assert helpers.login(client, "ghost2@school.test", "other guess").status_code == 401
+    assert len(checked) == 2 and checked[0] == checked[1]  # one dummy, computed once
+    assert checked[0].startswith("scrypt:")

@@ -17,10 +17,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import ratelimit
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import Coach
-from . import services
+from . import services, sessions
 from .forms import LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -30,8 +29,9 @@ login_manager.login_message = "Sign in to continue."
 
 
 @login_manager.user_loader
-def load_coach(coach_id: str) -> Coach | None:
-    return db.session.get(Coach, int(coach_id)) if coach_id.isdigit() else None
+def load_coach(token: str) -> Coach | None:
+    """The coach of the sign-in whose token the cookie carries (None once it has ended)."""
+    return sessions.coach_for_token(token)
 
 
 @login_manager.unauthorized_handler
@@ -51,11 +51,34 @@ def safe_next(target: str | None) -> str:
     return url_for("teachers.index")
 
 
+def client_address() -> str:
+    """The client's address (the real one behind TRUSTED_PROXIES proxies; see ProxyFix)."""
+    return request.remote_addr or "unknown"
+
+
+def throttle() -> services.Throttle:
+    config = current_app.config
+    return services.Throttle(
+        config["LOGIN_MAX_FAILURES"], timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
+    )
+
+
 def begin_session(coach: Coach) -> None:
     # A fresh session at sign-in: nothing planted before it (session fixation) survives.
     session.clear()
     session.permanent = True
-    login_user(coach, remember=True)
+    login_user(sessions.start_session(coach), remember=True)
+
+
+def end_session() -> None:
+    """Sign out here: the cookies go, and the sign-in ends on the server."""
+    token = getattr(current_user, "session_token", None)
+    # Clear first: logout_user() leaves the flag that makes Flask-Login delete the
+    # remember-me cookie, and clearing after it would drop that flag.
+    session.clear()
+    logout_user()
+    if token:
+        sessions.end_session(token)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,23 +88,16 @@ def login():
         return redirect(url_for("teachers.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-        limits = services.throttle_limits(
-            form.email.data, request.remote_addr, current_app.config["LOGIN_MAX_FAILURES"]
-        )
-        if ratelimit.is_limited(limits, window):
-            minutes = window.seconds // 60
-            message = f"Too many failed sign-ins. Wait {minutes} minutes, then try again."
-            return render_template("auth/login.html", form=form, error=message), 429
-        coach = services.authenticate(form.email.data, form.password.data)
-        if coach is None:
-            ratelimit.record_hits(list(limits), window)
-            return (
-                render_template(
-                    "auth/login.html", form=form, error="That email and password do not match."
-                ),
-                401,
+        try:
+            coach = services.sign_in(
+                form.email.data, form.password.data, client_address(), throttle()
             )
+        except services.TooManyAttempts as exc:
+            return render_template("auth/login.html", form=form, error=str(exc)), 429
+        if coach is None:
+            error = "That email and password do not match."
+            return render_template("auth/login.html", form=form, error=error), 401
+        services.adopt_browser_zone(coach, form.time_zone.data)
         begin_session(coach)
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -91,24 +107,27 @@ def login():
 @login_required
 def logout():
     """Sign out."""
-    # Clear first: logout_user() leaves the flag that makes Flask-Login delete the
-    # remember-me cookie, and clearing after it would drop that flag.
-    session.clear()
-    logout_user()
+    end_session()
     flash("Signed out.")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
-    """Create a coach account (off when ALLOW_SIGNUP=0)."""
+    """Create a coach account (off when ALLOW_SIGNUP=0); attempts are throttled per address."""
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404)
     form = SignupForm()
     error = None
     if form.validate_on_submit():
         try:
-            coach = services.create_coach(form.email.data, form.name.data, form.password.data)
+            services.count_sign_up(client_address(), throttle())
+        except services.TooManyAttempts as exc:
+            return render_template("auth/signup.html", form=form, error=str(exc)), 429
+        try:
+            coach = services.create_coach(
+                form.email.data, form.name.data, form.password.data, form.time_zone.data
+            )
         except services.AccountError as exc:
             error = str(exc)
         else:

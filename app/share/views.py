@@ -35,13 +35,14 @@ def link_gone(exc):
 def open_link(token: str):
     """The live link for a token: 404 if unknown, 410 if revoked or expired.
 
-    Unknown tokens are counted per address, so guessing is slow as well as hopeless."""
-    miss_key = f"share:miss:{request.remote_addr or 'unknown'}"
-    if ratelimit.is_limited({miss_key: MISSES_PER_ADDRESS}, WINDOW):
-        abort(429)
+    Unknown tokens are counted per address, so guessing is slow as well as hopeless; only
+    misses count and are refused, so a live link always opens, whoever guessed before."""
     resolved = services.resolve(token)
     if resolved.status == "unknown":
-        ratelimit.record_hits([miss_key], WINDOW)
+        misses = {f"share:miss:{request.remote_addr or 'unknown'}": MISSES_PER_ADDRESS}
+        if ratelimit.is_limited(misses, WINDOW):
+            abort(429)
+        ratelimit.record_hits(list(misses), WINDOW)
         abort(404)
     if resolved.status == "gone":
         abort(410)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .. import timezones
+
+
+class DetailsForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    time_zone = SelectField("Time zone", validators=[DataRequired()])
+    save = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in
+                                  timezones.zone_names()]
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=8, max=200)]
+    )
+    new_password_again = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new_password", "The new passwords do not match.")],
+    )
+    change_password = SubmitField("Change password")
+
+
+class SignOutEverywhereForm(FlaskForm):
+    sign_out_everywhere = SubmitField("Sign out everywhere")
