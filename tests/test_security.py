@@ -9,6 +9,7 @@ import time
 
 import pytest
 from flask_migrate import upgrade
+from werkzeug.routing import IntegerConverter
 
 from app import create_app
 from app.extensions import db
@@ -134,3 +135,160 @@ def test_backup_is_consistent_while_the_app_writes(sqlite_app, tmp_path):
     assert copy.execute("SELECT count(*) FROM rate_limit_hit").fetchone()[0] > 0
     again = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.db")])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+# Input that must answer 400 or 404, never reach the database: ids out of range, NUL bytes and
+# text that is not Unicode. Both walk every route in the app, so a new route is covered too.
+
+ROUTE_ARG = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+OUT_OF_RANGE = [0, -1, 2**31, 2**63, 10**30]
+
+
+@pytest.fixture
+def every_kind_of_id(app, coach, coach_client):
+    """Real values for every URL argument, so only the argument under test is wrong."""
+    from app.models import NextStep
+
+    with app.app_context():
+        oid, event_ids = helpers.record_observation(coach, [(0, 5)])
+        db.session.add(NextStep(observation_id=oid, action="Try think-pair-share"))
+        db.session.commit()
+        step_id = db.session.scalar(db.select(NextStep.id))
+    token = helpers.csrf_token(coach_client, "/")
+    response = coach_client.post(f"/observations/{oid}/share", data={"days": "30"},
+                                 headers={"HX-Request": "true", "X-CSRFToken": token})
+    share_token = response.get_data(as_text=True).split("/s/")[1].split('"')[0]
+    return {"teacher_id": coach.teacher_id, "cycle_id": coach.cycle_id,
+            "lookfor_id": coach.lookfor_ids[0], "step_id": step_id, "observation_id": oid,
+            "event_id": event_ids[0], "token": share_token, "filename": "css/app.css"}
+
+
+def fill(rule: str, values: dict, **override) -> str:
+    def value(match):
+        name = match.group(2)
+        return str(override.get(name, values.get(name, 1 if match.group(1) == "int" else "x")))
+
+    return ROUTE_ARG.sub(value, rule)
+
+
+def methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def test_every_int_route_answers_404_for_an_id_out_of_range(app, coach_client,
+                                                              every_kind_of_id):
+    token = helpers.csrf_token(coach_client, "/")
+    int_rules = [rule for rule in app.url_map.iter_rules()
+                 if any(isinstance(c, IntegerConverter) for c in rule._converters.values())]
+    assert {r.endpoint for r in int_rules} >= {"teachers.show", "share.agree", "cycles.show"}
+    checked = 0
+    for rule in int_rules:
+        for name, converter in rule._converters.items():
+            if not isinstance(converter, IntegerConverter):
+                continue
+            for bad in OUT_OF_RANGE:
+                url = fill(rule.rule, every_kind_of_id, **{name: bad})
+                for method in methods(rule):
+                    response = coach_client.open(url, method=method,
+                                                 headers={"X-CSRFToken": token})
+                    assert response.status_code == 404, (method, url, response.status_code)
+                    checked += 1
+    assert checked >= 5 * 10
+
+
+def test_no_route_uses_an_unbounded_int(app):
+    from app.security import IdConverter
+
+    assert app.url_map.converters["int"] is IdConverter
+    for rule in app.url_map.iter_rules():
+        for converter in rule._converters.values():
+            if isinstance(converter, IntegerConverter):
+                assert isinstance(converter, IdConverter), rule.rule
+                assert (converter.min, converter.max) == (1, 2**31 - 1), rule.rule
+
+
+@pytest.mark.parametrize("path", ["/teachers/2147483648", "/teachers/9223372036854775808",
+                                  "/teachers/-5", "/teachers/" + "9" * 5000, "/cycles/٣"])
+def test_named_out_of_range_ids_answer_404_html(coach_client, path):
+    response = coach_client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_the_largest_id_still_reaches_the_view(coach_client):
+    # 2**31 - 1 fits every id column: the view runs, finds nothing, answers its own 404.
+    assert coach_client.get(f"/teachers/{2**31 - 1}").status_code == 404
+    assert coach_client.get(f"/cycles/{2**31 - 1}/capture").status_code == 404
+
+
+# One poisoned field per route: the route's own text field where it has one.
+TEXT_FIELD = {"auth.login": "email", "auth.signup": "name", "teachers.create": "name",
+              "cycles.create": "goal", "cycles.add_lookfor": "label",
+              "cycles.update_lookfor": "label", "share.reflect": "reflection",
+              "debrief.save_conversation": "keepers", "debrief.add_next_step": "action",
+              "debrief.correct_event": "note"}
+UNSTORABLE = {
+    "a NUL": ("urlencoded", b"Sam%00Coach"),
+    "a percent-encoded lone surrogate": ("urlencoded", b"Sam%ED%A0%80"),
+    "raw bytes that are not UTF-8": ("urlencoded", b"Sam\xed\xa0\x80"),
+    "a lone surrogate in a UTF-16 part": ("multipart", "Sam\ud800".encode("utf-16-le",
+                                                                       "surrogatepass")),
+    "a NUL in a multipart part": ("multipart", b"Sam\x00"),
+}
+
+
+def poisoned_body(field: str, encoding: str, raw: bytes) -> tuple[bytes, str]:
+    if encoding == "urlencoded":
+        return b"other=fine&" + field.encode() + b"=" + raw, "application/x-www-form-urlencoded"
+    part_charset = "utf-16-le" if raw.startswith(b"S\x00") else "utf-8"
+    body = (b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"" + field.encode()
+            + b"\"\r\nContent-Type: text/plain; charset=" + part_charset.encode()
+            + b"\r\n\r\n" + raw + b"\r\n--BOUNDARY--\r\n")
+    return body, "multipart/form-data; boundary=BOUNDARY"
+
+
+@pytest.mark.parametrize("case", list(UNSTORABLE))
+def test_every_post_route_refuses_unstorable_text_with_400(app, coach_client, every_kind_of_id,
+                                                           case):
+    from app.models import Teacher
+    from app.security import UNREADABLE_TEXT
+
+    token = helpers.csrf_token(coach_client, "/")
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert {r.endpoint for r in posts} >= {"auth.login", "auth.signup", "share.reflect",
+                                           "teachers.create", "sync.sync"}
+    for rule in posts:
+        field = TEXT_FIELD.get(rule.endpoint, "note")
+        body, content_type = poisoned_body(field, *UNSTORABLE[case])
+        url = fill(rule.rule, every_kind_of_id)
+        response = coach_client.post(url, data=body, content_type=content_type,
+                                     headers={"X-CSRFToken": token})
+        assert response.status_code == 400, (case, url, response.status_code)
+        if url.startswith("/api/"):
+            assert response.json == {"error": "bad_request", "message": UNREADABLE_TEXT}
+        else:
+            assert response.mimetype == "text/html"
+            assert "cannot store" in response.get_data(as_text=True), url
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Teacher)) == 1
+
+
+def test_signed_out_forms_and_query_strings_refuse_it_too(client):
+    # Before the CSRF check: the reason is the text, not an expired form.
+    for body in (b"email=a%00b&password=x", b"email=\xff&password=x"):
+        response = client.post("/login", data=body,
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 400 and "cannot store" in response.get_data(as_text=True)
+    assert client.get("/login?next=%00").status_code == 400
+    assert client.get("/login?next=%ED%A0%80").status_code == 400
+    assert client.get("/login?next=caf%C3%A9+%E2%9C%93").status_code == 200
+
+
+def test_ordinary_unicode_is_stored(app, coach_client):
+    token = helpers.csrf_token(coach_client, "/")
+    name = "Zoë Ó Briain 中文 🙂 ½"
+    response = coach_client.post("/teachers", data={"name": name, "csrf_token": token})
+    assert response.status_code in (200, 302, 303)
+    from app.models import Teacher
+
+    with app.app_context():
+        assert name in set(db.session.scalars(db.select(Teacher.name)))
