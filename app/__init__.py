@@ -18,6 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then the environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Before any route is added: every <int:...> in the app is a bounded id.
+    app.url_map.converters["int"] = security.IdConverter
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
