@@ -28,7 +28,7 @@ run: $(VENV)/.installed-run
 	@echo "  Lookfor is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo login: demo@lookfor.test / lookfor-demo"
 	@echo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --logger-class app.logs.RedactingLogger wsgi:app
 
 browser: $(VENV)/.installed-test
 	@sh scripts/ensure-chromium $(BIN)

@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app wsgi create-coach`, `seed-demo`."""
+"""Command-line tasks: `flask --app wsgi create-coach`, `reset-password`, `seed-demo`,
+`backup`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from .account.services import reset_password
 from .auth.services import AccountError, create_coach
 from .cycles.services import create_cycle, set_status, update_lookfor
 from .extensions import db
@@ -124,6 +126,18 @@ def register_cli(app: Flask) -> None:
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Created coach {coach.email}.")
+
+    @app.cli.command("reset-password")
+    @click.option("--email", required=True)
+    @click.option("--password", prompt="New password", hide_input=True,
+                  confirmation_prompt=True)
+    def reset_password_command(email: str, password: str) -> None:
+        """Set a coach's password (no mail server needed) and sign them out everywhere."""
+        try:
+            coach = reset_password(email, password)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"New password set for {coach.email}; every device they used is signed out.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))

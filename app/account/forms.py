@@ -21,7 +21,8 @@ class DetailsForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=8, max=200)]
+        "New password",
+        validators=[DataRequired(), Length(8, 200, "Use a password of 8 to 200 characters.")],
     )
     new_password_again = PasswordField(
         "New password again",

@@ -35,8 +35,10 @@ def start_session(coach: Coach) -> Coach:
     token = secrets.token_urlsafe(32)
     row = CoachSession(coach_id=coach.id, token_hash=hash_token(token))
     db.session.add(row)
+    db.session.flush()
+    session_id = row.id
     db.session.commit()
-    return _as_signed_in(coach, token, row.id)
+    return _as_signed_in(coach, token, session_id)
 
 
 def coach_for_token(token: str) -> Coach | None:
