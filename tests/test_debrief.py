@@ -257,7 +257,7 @@ def test_a_wrong_device_clock_still_gives_a_debrief(coach_client, coach, app, st
     response = coach_client.get(f"/observations/{oid}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "This device’s clock looked wrong" in html
+    assert "This device's clock looked wrong" in html
     # The length is taken from the events: the note at 25:00 is the last one.
     assert '<span id="length">25:00 long</span>' in html
     assert 1 <= axis_labels(html) <= 12

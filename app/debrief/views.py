@@ -17,7 +17,7 @@ from ..share import services as share
 from . import services
 from .forms import ConversationForm, NextStepForm, ShareForm
 from .guide import GROW
-from .timeline import event_table_rows, timeline_marks
+from .timeline import event_table_rows, timeline_axis, timeline_height, timeline_row
 
 bp = Blueprint("debrief", __name__)
 
@@ -28,7 +28,9 @@ def format_rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-bp.add_app_template_global(timeline_marks, "timeline_marks")
+bp.add_app_template_global(timeline_row, "timeline_row")
+bp.add_app_template_global(timeline_axis, "timeline_axis")
+bp.add_app_template_global(timeline_height, "timeline_height")
 bp.add_app_template_global(event_table_rows, "event_table_rows")
 
 
