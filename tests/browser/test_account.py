@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from tests import helpers
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import MEASURE, TAP_TARGETS, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +104,16 @@ def test_time_zone_comes_from_the_browser_and_the_select_changes_it(app, phone, 
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Paris")
     page.goto(f"/cycles/{coach.cycle_id}")
     expect(page.get_by_text("2 Mar 2026, 10:00 CET")).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_account_page_is_accessible(phone, coach, scheme):
+    page = phone(color_scheme=scheme)
+    sign_in(page, coach.email, coach.password)
+    open_account(page)
+    assert serious_violations(page) == []
+    small = [(name, h) for name, h in page.evaluate(MEASURE, TAP_TARGETS) if h < 48]
+    assert small == []
+    page.context.clear_cookies()
+    page.goto("/login")  # and the sign-in page, which now loads a module of its own
+    assert serious_violations(page) == [] and fits_the_screen(page)
