@@ -17,10 +17,21 @@ from jinja2.runtime import Context
 DEFAULT_ZONE = "UTC"
 
 
+# Names the tz database has that are no place a coach works in ("localtime" is the server's).
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(available_timezones() - NOT_ZONES | {DEFAULT_ZONE})
+
+
 @cache
 def zone_names() -> tuple[str, ...]:
-    """Every zone name this machine knows, sorted (the account page's choices)."""
-    return tuple(sorted(available_timezones() | {DEFAULT_ZONE}))
+    """The account page's choices: UTC, then every Region/City name, sorted (legacy names such
+    as EST5EDT are still accepted from a browser, just not offered)."""
+    places = (n for n in _known() if "/" in n and not n.startswith(("Etc/", "SystemV/")))
+    return (DEFAULT_ZONE, *sorted(places))
 
 
 def valid_zone(name: str | None) -> str:
@@ -29,11 +40,6 @@ def valid_zone(name: str | None) -> str:
     Checked against the list of names, never by opening a file named by the client."""
     name = (name or "").strip()
     return name if name in _known() else DEFAULT_ZONE
-
-
-@cache
-def _known() -> frozenset[str]:
-    return frozenset(zone_names())
 
 
 @cache

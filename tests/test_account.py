@@ -193,7 +193,7 @@ def test_sign_in_takes_the_browsers_zone(app, coach):
 
 
 @pytest.mark.parametrize("zone", ["Not/AZone", "../../../etc/passwd", "x" * 5000, "",
-                                  "America/New_York\n", "Europe/Paris/../Berlin"])
+                                  "America/New_York\n", "Europe/Paris/../Berlin", "localtime"])
 def test_an_invalid_zone_from_a_browser_is_ignored(app, coach, zone):
     response = sign_in_with_zone(app.test_client(), coach, zone)
     assert response.status_code == 302
@@ -224,7 +224,17 @@ def test_the_account_page_changes_name_and_zone(app, coach, coach_client):
     assert "Casey C." in html
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../../etc/passwd"])
+def test_a_legacy_zone_from_a_browser_keeps_its_place_in_the_select(app, coach, coach_client):
+    with app.app_context():
+        db.session.get(Coach, coach.coach_id).time_zone = "Asia/Calcutta"
+        db.session.commit()
+    html = coach_client.get("/account").get_data(as_text=True)
+    assert '<option selected value="Asia/Calcutta">' in html
+    response = post(coach_client, "/account/details", {"name": "C", "time_zone": "Asia/Calcutta"})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../../etc/passwd", "localtime"])
 def test_the_account_page_refuses_an_unknown_zone_with_400(app, coach, coach_client, zone):
     response = post(coach_client, "/account/details", {"name": "Casey", "time_zone": zone})
     assert response.status_code == 400

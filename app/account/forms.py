@@ -12,10 +12,12 @@ class DetailsForm(FlaskForm):
     time_zone = SelectField("Time zone", validators=[DataRequired()])
     save = SubmitField("Save")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_zone: str = timezones.DEFAULT_ZONE, **kwargs):
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [(name, name.replace("_", " ")) for name in
-                                  timezones.zone_names()]
+        names = timezones.zone_names()
+        if current_zone not in names:  # a legacy name a browser gave keeps its place
+            names = (current_zone, *names)
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in names]
 
 
 class PasswordForm(FlaskForm):

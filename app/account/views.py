@@ -26,7 +26,8 @@ def require_sign_in():
 
 def render_account(status: int = 200, **forms):
     forms.setdefault("details_form", DetailsForm(
-        formdata=None, name=current_user.name, time_zone=current_user.time_zone))
+        formdata=None, name=current_user.name, time_zone=current_user.time_zone,
+        current_zone=current_user.time_zone))
     forms.setdefault("password_form", PasswordForm(formdata=None))
     forms.setdefault("everywhere_form", SignOutEverywhereForm(formdata=None))
     return render_template("account/show.html", **forms), status
@@ -41,7 +42,7 @@ def show():
 @bp.post("/details")
 def update_details():
     """Save the coach's name and time zone."""
-    form = DetailsForm()
+    form = DetailsForm(current_zone=current_user.time_zone)
     error = None
     if form.validate_on_submit():
         try:
