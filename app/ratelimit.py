@@ -1,15 +1,23 @@
 """Counting attempts per key in a sliding window, in the database so every worker agrees.
 
-Used for failed sign-ins and for writes through a teacher's share link."""
+Used for failed sign-ins, sign-ups, password changes, unknown share tokens and writes through
+a teacher's share link."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import request
 from sqlalchemy import delete, func, select
 
 from .extensions import db
 from .models import RateLimitHit, utcnow
+
+
+def client_address() -> str:
+    """The client's address: the real one behind TRUSTED_PROXIES proxies (ProxyFix), cut to a
+    length that fits a key whatever a misconfigured proxy passes on."""
+    return (request.remote_addr or "unknown")[:64]
 
 
 def count_hits(key: str, window: timedelta) -> int:

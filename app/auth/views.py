@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import ratelimit
 from ..extensions import login_manager
 from ..models import Coach
 from . import services, sessions
@@ -49,11 +50,6 @@ def safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/"):
             return target
     return url_for("teachers.index")
-
-
-def client_address() -> str:
-    """The client's address (the real one behind TRUSTED_PROXIES proxies; see ProxyFix)."""
-    return request.remote_addr or "unknown"
 
 
 def throttle() -> services.Throttle:
@@ -90,7 +86,7 @@ def login():
     if form.validate_on_submit():
         try:
             coach = services.sign_in(
-                form.email.data, form.password.data, client_address(), throttle()
+                form.email.data, form.password.data, ratelimit.client_address(), throttle()
             )
         except services.TooManyAttempts as exc:
             return render_template("auth/login.html", form=form, error=str(exc)), 429
@@ -121,7 +117,7 @@ def signup():
     error = None
     if form.validate_on_submit():
         try:
-            services.count_sign_up(client_address(), throttle())
+            services.count_sign_up(ratelimit.client_address(), throttle())
         except services.TooManyAttempts as exc:
             return render_template("auth/signup.html", form=form, error=str(exc)), 429
         try:

@@ -39,7 +39,7 @@ def open_link(token: str):
     misses count and are refused, so a live link always opens, whoever guessed before."""
     resolved = services.resolve(token)
     if resolved.status == "unknown":
-        misses = {f"share:miss:{request.remote_addr or 'unknown'}": MISSES_PER_ADDRESS}
+        misses = {f"share:miss:{ratelimit.client_address()}": MISSES_PER_ADDRESS}
         if ratelimit.is_limited(misses, WINDOW):
             abort(429)
         ratelimit.record_hits(list(misses), WINDOW)
