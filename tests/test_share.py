@@ -72,9 +72,33 @@ def test_teacher_reflects_and_agrees_and_coach_sees_it(app, coach_client, coach)
         step_id = db.session.scalar(select(NextStep.id))
     assert teacher.post(f"/s/{token}/next-steps/{step_id}/agree",
                         data={"csrf_token": csrf}).status_code == 303
+    with app.app_context():
+        assert db.session.get(NextStep, step_id).agreed_at is not None
     coach_view = coach_client.get(f"/observations/{oid}").get_data(as_text=True)
     assert "I talked less this time." in coach_view
-    assert ">Agreed" in coach_view or "Agreed\n" in coach_view
+    # The step's own row says so (the table's header says "Agreed" whatever happened).
+    assert agreement(coach_view, step_id) == "Agreed"
+    teacher_view = teacher.get(f"/s/{token}").get_data(as_text=True)
+    assert agreement(teacher_view, step_id) == "Agreed" and "Mark agreed" not in teacher_view
+
+
+def agreement(html: str, step_id: int) -> str:
+    """The text of the agreement cell in one next step's row."""
+    row = re.search(rf'<tr id="next-step-{step_id}">(.*?)</tr>', html, re.S)
+    assert row, f"no row for next step {step_id}"
+    cell = re.search(r'<td data-label="Agreed">(.*?)</td>', row.group(1), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell.group(1)).split()) if cell else ""
+
+
+def test_agreement_is_not_there_before_the_teacher_agrees(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = share(coach_client, oid)
+    with app.app_context():
+        step_id = db.session.scalar(select(NextStep.id))
+    coach_view = coach_client.get(f"/observations/{oid}").get_data(as_text=True)
+    assert agreement(coach_view, step_id) == "Not yet"
+    teacher_view = app.test_client().get(f"/s/{token}").get_data(as_text=True)
+    assert "Mark agreed" in teacher_view and agreement(teacher_view, step_id) != "Agreed"
 
 
 def test_teacher_writes_need_csrf(app, coach_client, coach):
@@ -102,14 +126,26 @@ def test_revoked_link_answers_410_and_unknown_404(app, coach_client, coach):
     oid = shared_world(app, coach)
     token = share(coach_client, oid)
     csrf = helpers.csrf_token(coach_client, "/")
+    # The teacher had the page open, with a valid form token, before the link was revoked.
+    teacher = app.test_client()
+    teacher_csrf = helpers.csrf_token(teacher, f"/s/{token}")
+    with app.app_context():
+        step_id = db.session.scalar(select(NextStep.id))
     response = coach_client.post(f"/observations/{oid}/share/revoke",
                                  headers={"HX-Request": "true", "X-CSRFToken": csrf})
     assert response.status_code == 200
-    teacher = app.test_client()
     gone = teacher.get(f"/s/{token}")
     assert gone.status_code == 410 and "This link has ended" in gone.get_data(as_text=True)
     assert gone.headers["Cache-Control"] == "no-store"
-    assert teacher.post(f"/s/{token}/reflection", data={}).status_code in (403, 410)
+    # Writes past a valid CSRF check still meet the revoked link: 410, and nothing is saved.
+    for path, data in ((f"/s/{token}/reflection", {"reflection": "late"}),
+                       (f"/s/{token}/next-steps/{step_id}/agree", {})):
+        late = teacher.post(path, data={**data, "csrf_token": teacher_csrf})
+        assert late.status_code == 410, (path, late.status_code)
+        assert "This link has ended" in late.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Debrief, oid).teacher_reflection is None
+        assert db.session.get(NextStep, step_id).agreed_at is None
     assert teacher.get("/s/not-a-real-token").status_code == 404
 
 

@@ -86,12 +86,14 @@ def test_debrief_share_reflect_revoke(browser, page, coach, live_server):
         teacher.get_by_role("button", name="Save reflection").click()
         expect(teacher.get_by_text("Saved. Your coach will see it.")).to_be_visible()
         teacher.get_by_role("button", name=re.compile("Mark agreed")).click()
-        expect(teacher.locator("#next-steps")).to_contain_text("Agreed")
+        # The step's own cell, not the table's "Agreed" header; and the button is gone.
+        expect(teacher.locator("#next-steps tbody tr td").nth(3)).to_have_text("Agreed")
+        expect(teacher.get_by_role("button", name=re.compile("Mark agreed"))).to_have_count(0)
 
         # The coach sees the reflection, then revokes the link.
         page.goto(debrief_url)
         expect(page.locator("#reflection")).to_contain_text("I will wait longer after questions.")
-        expect(page.locator("#next-steps")).to_contain_text("Agreed")
+        expect(page.locator("#next-steps tbody tr td").nth(3)).to_have_text("Agreed")
         page.get_by_role("button", name="Revoke link").click()
         expect(page.locator("#share")).not_to_contain_text("A link is open until")
 
