@@ -180,3 +180,55 @@ def test_expiry_must_be_one_of_the_choices(coach_client, coach, app):
     response = coach_client.post(f"/observations/{oid}/share", data={"days": "3650"},
                                  headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 400
+
+
+def qr_modules(svg: str) -> list[list[bool]]:
+    """The dark modules of a QR code drawn by segno as one SVG path (each run of dark modules
+    is an "h" stroke along a row; "m" moves), as rows of booleans without the quiet zone."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    path = re.search(r'<path class="qrline" stroke="#000" d="([^"]+)"', svg).group(1)
+    grid = [[False] * size for _ in range(size)]
+    x = y = 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for column in range(int(x), int(x + float(a))):
+                grid[int(y)][column] = True
+            x += float(a)
+    border = 4
+    return [row[border:size - border] for row in grid[border:size - border]]
+
+
+def segno_modules(url: str) -> list[list[bool]]:
+    import segno
+
+    return [[bool(cell) for cell in row] for row in segno.make(url, error="m", micro=False).matrix]
+
+
+def test_the_link_is_shown_with_a_qr_code_that_encodes_it(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    token = helpers.csrf_token(coach_client, "/")
+    for headers in ({"HX-Request": "true", "X-CSRFToken": token}, {"X-CSRFToken": token}):
+        response = coach_client.post(f"/observations/{oid}/share", data={"days": "30"},
+                                     headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        link = re.search(r'id="share-url" type="text" readonly value="([^"]+)"', html).group(1)
+        svg = re.search(r'<svg role="img" aria-label="QR code of the link[^"]*".*?</svg>',
+                        html, re.S).group(0)
+        assert qr_modules(svg) == segno_modules(link)
+        assert ">Copy link</button>" in html
+    # The token is in the page only: the database holds its hash, not the code or the link.
+    with app.app_context():
+        stored = db.session.scalar(select(ShareLink).where(ShareLink.revoked_at.is_(None)))
+        assert stored.token_hash == services.hash_token(link.rsplit("/", 1)[1])
+
+
+def test_the_qr_code_is_only_shown_with_the_token(app, coach_client, coach):
+    oid = shared_world(app, coach)
+    share(coach_client, oid)
+    html = coach_client.get(f"/observations/{oid}").get_data(as_text=True)
+    assert "A link is open until" in html and "QR code" not in html and "Copy link" not in html

@@ -86,9 +86,8 @@ def event_table_rows(events, coach_view: bool) -> Markup:
     """The timeline's table alternative: MM:SS, look-for and detail for each event.
 
     The coach's rows carry a "Correct" button that submits the shared #event-pick form with its
-    event id. type="submit" is spelled out on purpose: htmx tracks the button that submitted a
-    form only for a button outside the form that has type="submit" in its markup (the default
-    type is not enough), and without that the request leaves the event id out."""
+    event id: natively without JavaScript, and through js/debrief.js with htmx (which would
+    otherwise leave out the value of a submitter outside the form)."""
     parts = []
     labels: dict[int, str] = {}  # each row's label escaped once, not once per event
     for event in events:
@@ -99,9 +98,8 @@ def event_table_rows(events, coach_view: bool) -> Markup:
         if event.note:
             detail += escape(event.note)
         correct = (
-            f'<td class="no-print"><button type="submit" form="event-pick" name="event" '
-            f'value="{event.id}" class="secondary" aria-label="Correct {event.clock} {label}">'
-            "Correct</button></td>"
+            f'<td class="no-print"><button form="event-pick" name="event" value="{event.id}" '
+            f'class="secondary" aria-label="Correct {event.clock} {label}">Correct</button></td>'
             if coach_view else ""
         )
         parts.append(f"<tr><td>{event.clock}</td><td>{label}</td><td>{detail}</td>{correct}</tr>")

@@ -32,6 +32,7 @@ bp.add_app_template_global(timeline_row, "timeline_row")
 bp.add_app_template_global(timeline_axis, "timeline_axis")
 bp.add_app_template_global(timeline_height, "timeline_height")
 bp.add_app_template_global(event_table_rows, "event_table_rows")
+bp.add_app_template_global(share.qr_svg, "qr_svg")
 
 
 @bp.app_template_filter("percent")
