@@ -4,6 +4,8 @@ mid-batch: every event is stored exactly once."""
 from __future__ import annotations
 
 import gc
+import http.client
+import json
 import threading
 import time
 import uuid
@@ -16,6 +18,12 @@ from app.models import Event
 from bench.common import make_app, make_coach, make_events
 from bench.load import run_load
 from bench.server import Gunicorn, SyncClient
+
+
+def cookie_header(client: SyncClient) -> str:
+    """The signed-in device's cookies, as one Cookie header."""
+    jar = next(h.cookiejar for h in client.opener.handlers if hasattr(h, "cookiejar"))
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 @pytest.fixture(autouse=True)
@@ -47,20 +55,41 @@ def test_server_killed_mid_batch_then_retry_stores_each_event_once(scratch_datab
     client = SyncClient(server.url)
     client.sign_in("bench@lookfor.test", "bench password")
     client.fetch_token()
+    body = json.dumps(batch).encode()
+    body_sent = threading.Event()
     outcome: dict = {}
 
     def send():
+        """The device's first try, by hand so the test knows when the whole body is out."""
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         try:
-            outcome["first"] = client.sync(batch)
-        except OSError as exc:  # the connection dies with the server
+            connection.request("POST", "/api/v1/sync", body=body, headers={
+                "Content-Type": "application/json", "X-CSRFToken": client.token,
+                "Cookie": cookie_header(client)})
+            body_sent.set()
+            response = connection.getresponse()
+            outcome["first"] = (response.status, response.read())
+        except (OSError, http.client.HTTPException) as exc:  # the connection dies with it
             outcome["first"] = exc
+        finally:
+            body_sent.set()
+            connection.close()
 
     sender = threading.Thread(target=send)
     sender.start()
-    time.sleep(0.15)  # the batch is on the wire or being stored
+    # The whole body is out; storing 5,000 events takes the server a few hundred ms, so a
+    # moment later it is mid-batch: kill it then.
+    assert body_sent.wait(30)
+    time.sleep(0.05)
     server.kill()
-    sender.join()
-    assert not isinstance(outcome["first"], tuple) or outcome["first"][0] != 500
+    sender.join(30)
+    # The kill interrupted the batch in flight: the device never got an answer, and the
+    # batch's one transaction was cut, so none of it was stored.
+    assert isinstance(outcome.get("first"), OSError | http.client.HTTPException), (
+        f"the server answered before it was killed: {outcome.get('first')!r:.200}")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+        db.session.remove()
 
     # Same secret key, so the device's session and token still hold after the restart.
     restarted = Gunicorn(scratch_database_url, workers=2)
