@@ -102,9 +102,8 @@ def test_the_coachs_pages_fit_a_360_px_phone(phone, app, coach, long_debrief):
     assert_fits(page, "cycle page")
     assert page.goto("/no-such-page").status == 404
     assert_fits(page, "error 404 page")
-    account = page.goto("/account")
-    if account.status == 200:
-        assert_fits(page, "account page")
+    assert page.goto("/account").status == 200
+    assert_fits(page, "account page")
 
     page.goto(f"/cycles/{coach.cycle_id}/capture")
     page.wait_for_selector("#capture:not([data-state=loading])")
@@ -134,6 +133,9 @@ def test_the_coachs_pages_fit_a_360_px_phone(phone, app, coach, long_debrief):
     page.get_by_role("button", name="Correct 00:00 Student question").click()
     expect(page.get_by_role("button", name="Delete event")).to_be_visible()
     assert_fits(page, "debrief, correcting an event")
+    page.get_by_role("button", name="Share with teacher (new link)").click()
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    assert_fits(page, "debrief, the new link with its QR code")
 
 
 def test_the_teachers_view_fits_a_360_px_phone(phone, app, long_debrief):

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import assert_accessible, assert_tall_enough
 from tests.helpers import record_observation
 from tests.test_share import qr_modules, segno_modules
 
@@ -31,7 +32,7 @@ def test_copy_link_and_qr_code(phone, app, coach, browser, live_server):
     page = phone
     sign_in(page, coach.email, coach.password)
     page.goto(f"/observations/{oid}")
-    page.get_by_role("button", name="Share with teacher").click()
+    page.get_by_role("button", name="Share with teacher").click()  # htmx swaps the panel
     link = page.get_by_label("Share link").input_value()
     assert re.fullmatch(rf"{live_server.url}/s/[A-Za-z0-9_-]{{43,}}", link), link
 
@@ -47,6 +48,8 @@ def test_copy_link_and_qr_code(phone, app, coach, browser, live_server):
     # Scannable from a phone held across the table: at least 4 px a module, on screen.
     assert box["width"] / modules >= 4 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     assert qr_modules(qr.evaluate("(svg) => svg.outerHTML")) == segno_modules(link)
+    assert_accessible(page, "debrief with the link, its Copy link and its QR code")
+    assert_tall_enough(page, "debrief with the link, its Copy link and its QR code")
 
     # The teacher's phone opens what the code says.
     teacher = browser.new_context()
