@@ -64,7 +64,10 @@ def format_local(value: datetime | date | None, zone_name: str | None,
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        value = value.astimezone(zone(zone_name))
+        try:
+            value = value.astimezone(zone(zone_name))
+        except OverflowError:
+            pass  # a device clock at year 1 or 9999 has no local time: shown in UTC
     day = f"{value.day} {value:%b}"
     if style == "day":
         return day

@@ -293,3 +293,24 @@ def test_the_timeline_axis_has_at_most_twelve_labels(minutes):
     ticks = services.axis_ticks(int(minutes * 60_000))
     assert 1 <= len(ticks) <= 12 and ticks[0] == (0.0, "00:00")
     assert all(0 <= x <= 100 for x, _ in ticks)
+
+
+def test_a_clock_at_the_ends_of_time_still_gives_a_debrief(coach_client, coach, app):
+    # Year 1 has no local time west of UTC, nor 9999 east of it: those are shown in UTC.
+    from app.models import Coach
+
+    with app.app_context():
+        db.session.get(Coach, coach.coach_id).time_zone = "America/New_York"
+        db.session.commit()
+        first, _ = helpers.record_observation(coach, [(TALLY, 60)],
+                                              started="0001-01-01T00:00:00+00:00",
+                                              ended="9999-12-31T23:59:59+00:00")
+        last, _ = helpers.record_observation(coach, [(TALLY, 60)],
+                                             started="9999-12-31T23:59:59+00:00", ended=None)
+    for oid in (first, last):
+        response = coach_client.get(f"/observations/{oid}")
+        assert response.status_code == 200, oid
+        assert 1 <= axis_labels(response.get_data(as_text=True)) <= 12
+        assert coach_client.get(f"/observations/{oid}/events.csv").status_code == 200
+    assert coach_client.get(f"/cycles/{coach.cycle_id}").status_code == 200
+    assert coach_client.get("/").status_code == 200
