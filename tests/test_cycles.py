@@ -86,10 +86,10 @@ def test_bad_kind_is_a_400_with_message(coach_client, coach):
     lid = coach.lookfor_ids[0]
     response = htmx_post(
         coach_client, f"/cycles/{coach.cycle_id}/lookfors/{lid}",
-        {f"lf{lid}-label": "x", f"lf{lid}-kind": "scan"},
+        {f"lf{lid}-label": "x", f"lf{lid}-kind": "sociogram"},
     )
     assert response.status_code == 400
-    assert "Choose Tally, Duration or Note" in response.get_data(as_text=True)
+    assert "Choose a kind: Tally, Duration, Note" in response.get_data(as_text=True)
 
 
 def labels(cycle_id):

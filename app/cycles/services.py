@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import func, select
 
+from .. import kinds
 from ..extensions import db
 from ..models import Coach, Cycle, CycleStatus, FocusArea, LookFor, LookForKind, Teacher
 
@@ -96,7 +97,8 @@ def _check_lookfor(label: str, kind: str) -> str:
     if len(label) > 120:
         raise CycleError("Keep each look-for under 120 characters.")
     if kind not in LookForKind.values():
-        raise CycleError("Choose Tally, Duration or Note.")
+        raise CycleError("Choose a kind: " + ", ".join(kinds.get(k).label for k in kinds.names())
+                         + ".")
     return label
 
 
