@@ -80,6 +80,8 @@ def run() -> tuple[str, dict]:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/")
         page.goto(f"/cycles/{cycle_id}/capture")
+        # Nothing starts by itself; after this, each reload resumes the same observation.
+        page.get_by_role("button", name="Start observation").click()
         page.wait_for_selector("#capture[data-state=running]")
         urls = page.evaluate(
             "performance.getEntriesByType('resource').map(e => e.name)"

@@ -30,8 +30,9 @@ def require_sign_in_then_token():
 
 @bp.get("/csrf")
 def csrf_token():
-    """A fresh token, fetched at send time so a page loaded hours ago can still sync."""
-    response = jsonify(csrf_token=generate_csrf())
+    """A fresh token, fetched at send time so a page loaded hours ago can still sync; and who
+    is signed in, so a page rendered for another coach on a shared device does not send."""
+    response = jsonify(csrf_token=generate_csrf(), coach_id=current_user.id)
     response.headers["Cache-Control"] = "no-store"
     return response
 

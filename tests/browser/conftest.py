@@ -156,9 +156,19 @@ def ready_for_the_day(page) -> None:
 
 
 def open_capture(page, cycle_id: int) -> None:
-    """Go to a cycle's capture screen and wait until its observation is running."""
+    """Go to a cycle's capture screen and, as a coach would, press "Start observation" unless an
+    unfinished observation of today resumed by itself; wait until it is running."""
     page.goto(f"/cycles/{cycle_id}/capture")
+    page.wait_for_selector("#capture[data-state=ready], #capture[data-state=running]")
+    if page.locator("#capture").get_attribute("data-state") == "ready":
+        page.get_by_role("button", name="Start observation").click()
     page.wait_for_selector("#capture[data-state=running]")
+
+
+def end_observation(page) -> None:
+    """Press "End observation", then "End" in the dialog that asks once."""
+    page.get_by_role("button", name="End observation").click()
+    page.get_by_role("dialog").get_by_role("button", name="End", exact=True).click()
 
 
 # Reads the outbox straight from IndexedDB, not through the app's own module.

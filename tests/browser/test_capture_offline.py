@@ -191,6 +191,8 @@ def test_a_capture_screen_never_opened_starts_offline_from_a_cold_start(
     fresh = context.new_page()
     fresh.goto(f"/cycles/{world.cycle_id}")
     fresh.get_by_role("link", name="Start observation").click()
+    fresh.wait_for_selector("#capture[data-state=ready]")
+    fresh.get_by_role("button", name="Start observation").click()
     fresh.wait_for_selector("#capture[data-state=running]")
     expect(sync_status(fresh)).to_have_text("1 change waiting to sync")
     lookfor_button(fresh, "Student question").click()
@@ -234,3 +236,55 @@ def test_undo_offline_syncs_as_a_tombstone(page, context, app, world, live_serve
     assert (stored[undone["id"]]["deleted"], stored[undone["id"]]["version"]) == (True, 2)
     assert (stored[kept["id"]]["deleted"], stored[kept["id"]]["version"]) == (False, 1)
     assert [r["event_id"] for r in events_csv(page, undone["observation_id"])] == [kept["id"]]
+
+
+def test_the_installed_app_opens_on_its_dashboard_with_no_network(
+    browser, app, world, live_server
+):
+    """A coach signs in once in the morning, sees "Ready for the day" and closes the app; in
+    class, with no network, the app opens on its start URL, the dashboard."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, world.email, world.password)
+    expect(page.get_by_text("Ready for the day")).to_be_visible()
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.close()
+    live_server.requests.clear()
+    context.set_offline(True)
+
+    fresh = context.new_page()
+    fresh.goto("/")
+    expect(fresh.get_by_role("heading", name="Your teachers")).to_be_visible()
+    expect(fresh.get_by_role("link", name="Teacher of Casey Coach")).to_be_visible()
+    fresh.get_by_role("link", name="Observe", exact=True).click()
+    fresh.get_by_role("button", name="Start observation").click()
+    lookfor_button(fresh, "Student question").click()
+    expect(lookfor_button(fresh, "Student question")).to_have_accessible_name("Student question 1")
+
+    # A page the device never saved: the offline page, with ways out, none to itself.
+    teacher_page = f"/teachers/{world.teacher_id}"
+    fresh.goto(teacher_page)
+    expect(fresh.get_by_role("heading", name="You are offline")).to_be_visible()
+    saved = fresh.get_by_role("navigation", name="Saved on this device")
+    expect(saved.get_by_role("link")).to_have_count(2)
+    hrefs = [a.get_attribute("href") for a in saved.get_by_role("link").all()]
+    assert hrefs == ["/", f"/cycles/{world.cycle_id}/capture"]
+    expect(saved.get_by_role("link", name="Observe: Teacher of Casey Coach")).to_be_visible()
+    saved.get_by_role("link", name="Dashboard").click()
+    expect(fresh.get_by_role("heading", name="Your teachers")).to_be_visible()
+
+    # Even with the dashboard gone from the device, the offline page shown at / never links
+    # to / (it would only show itself again).
+    fresh.evaluate("""async () => {
+        for (const name of await caches.keys()) {
+            if (name.startsWith("lookfor-pages-")) await (await caches.open(name)).delete("/");
+        }
+    }""")
+    fresh.goto("/")
+    expect(fresh.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(fresh.get_by_role("link")).to_have_count(1)
+    assert fresh.get_by_role("link").get_attribute("href") == f"/cycles/{world.cycle_id}/capture"
+    assert fresh.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    assert heard_while_offline(live_server) == []
+    context.close()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    end_observation,
     lookfor_button,
     open_capture,
     pending_ids,
@@ -82,7 +83,7 @@ def test_ending_in_one_tab_stops_recording_in_the_other(context, page, coach):
     assert (other.locator("#capture").get_attribute("data-observation-id")
             == page.locator("#capture").get_attribute("data-observation-id"))
     context.set_offline(True)  # stay on the capture screen after ending
-    page.get_by_role("button", name="End observation").click()
+    end_observation(page)
     expect(page.locator("#ended-panel")).to_be_visible()
     expect(other.locator("#ended-panel")).to_be_visible()
     expect(lookfor_button(other, "Student question")).to_be_disabled()

@@ -26,6 +26,7 @@ def test_debrief_share_reflect_revoke(browser, page, coach, live_server):
     page.get_by_role("button", name="Save note").click()
     lookfor_button(page, "Teacher talk").click()  # stop the running duration
     page.get_by_role("button", name="End observation").click()
+    page.get_by_role("dialog").get_by_role("button", name="End", exact=True).click()
     page.wait_for_url(re.compile(r"/observations/[0-9a-f-]{36}$"))
     debrief_url = page.url
 

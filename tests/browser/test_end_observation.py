@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Observation
 from tests.browser.conftest import (
+    end_observation,
+    heard_while_offline,
     lookfor_button,
     open_capture,
     read_outbox,
@@ -46,7 +48,7 @@ def test_ending_online_opens_the_debrief_with_the_counts(page, app, coach):
     lookfor_button(page, "Student question").click()
     lookfor_button(page, "Teacher talk").click()  # still running when the observation ends
 
-    page.get_by_role("button", name="End observation").click()
+    end_observation(page)
     page.wait_for_url(f"**/observations/{observation_id}")
     expect(count_cell(page, "Student question")).to_have_text("2")
     expect(count_cell(page, "Teacher talk")).to_have_text("1")
@@ -72,7 +74,7 @@ def test_ending_offline_keeps_it_and_syncs_the_end_later(page, context, app, coa
     for _ in range(3):
         lookfor_button(page, "Student question").click()
 
-    page.get_by_role("button", name="End observation").click()
+    end_observation(page)
     panel = page.locator("#ended-panel")
     expect(panel.get_by_role("heading", name="Observation ended")).to_be_visible()
     expect(count_cell(page, "Student question", within=panel)).to_have_text("3")
@@ -92,3 +94,141 @@ def test_ending_offline_keeps_it_and_syncs_the_end_later(page, context, app, coa
     observation = stored_observation(app, observation_id)
     assert observation.ended_at == datetime.fromisoformat(local["ended_at"])
     assert len(stored_events(app, observation_id)) == 3
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_nothing_starts_until_start_observation_is_pressed(phone_page, app, coach, live_server):
+    page = phone_page
+    sign_in(page, coach.email, coach.password)
+    ready_for_the_day(page)
+    live_server.requests.clear()
+    page.context.set_offline(True)
+    page.goto(f"/cycles/{coach.cycle_id}/capture")
+
+    start = page.get_by_role("button", name="Start observation")
+    expect(start).to_be_visible()
+    box = start.bounding_box()
+    assert box["height"] >= 64 and box["width"] >= 300  # large, in the thumb zone
+    expect(lookfor_button(page, "Student question")).to_be_visible()
+    expect(lookfor_button(page, "Student question")).to_be_disabled()
+    expect(page.get_by_role("button", name="End observation")).to_be_hidden()
+    page.wait_for_timeout(1200)  # a clock that had started would have moved by now
+    expect(page.locator("#clock")).to_have_text("00:00")
+    assert read_outbox(page) == {"observations": [], "events": []}
+    expect(sync_status(page)).to_have_text("All changes synced")
+
+    start.click()
+    expect(start).to_be_hidden()
+    lookfor_button(page, "Student question").click()
+    expect(lookfor_button(page, "Student question")).to_have_accessible_name("Student question 1")
+    expect(page.locator("#clock")).not_to_have_text("00:00")
+    (observation,) = read_outbox(page)["observations"]
+    assert observation["ended_at"] is None
+
+    # A reload resumes today's unfinished observation with no second press.
+    page.reload()
+    page.wait_for_selector("#capture[data-state=running]")
+    expect(start).to_be_hidden()
+    expect(lookfor_button(page, "Student question")).to_have_accessible_name("Student question 1")
+    expect(page.locator("#last-action")).to_contain_text("Resumed")
+    assert page.locator("#capture").get_attribute("data-observation-id") == observation["id"]
+    assert heard_while_offline(live_server) == []
+
+
+# Moves the device's unfinished observation back a day, straight in IndexedDB.
+MAKE_IT_YESTERDAYS = """async () => {
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open("lookfor");
+    request.onsuccess = () => resolve(request.result);
+  });
+  const store = db.transaction("observations", "readwrite").objectStore("observations");
+  const [observation] = await new Promise((resolve) => {
+    store.getAll().onsuccess = (e) => resolve(e.target.result);
+  });
+  observation.started_at = new Date(Date.now() - 86400000).toISOString();
+  await new Promise((resolve) => { store.put(observation).onsuccess = resolve; });
+  db.close();
+}"""
+
+
+def test_an_unfinished_observation_of_another_day_is_not_resumed(phone_page, coach):
+    page = phone_page
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    page.evaluate(MAKE_IT_YESTERDAYS)
+    page.reload()
+    expect(page.get_by_role("button", name="Start observation")).to_be_visible()
+    expect(page.locator("#capture")).to_have_attribute("data-state", "ready")
+
+
+def test_end_observation_asks_once_in_a_dialog(phone_page, app, coach):
+    page = phone_page
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    lookfor_button(page, "Student question").click()
+
+    page.get_by_role("button", name="End observation").click()
+    dialog = page.get_by_role("dialog", name="End this observation?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Keep observing").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#capture")).to_have_attribute("data-state", "running")
+    lookfor_button(page, "Student question").click()
+    expect(lookfor_button(page, "Student question")).to_have_accessible_name("Student question 2")
+    assert read_outbox(page)["observations"][0]["ended_at"] is None
+
+    page.get_by_role("button", name="End observation").click()
+    dialog.get_by_role("button", name="End", exact=True).click()
+    page.wait_for_url(f"**/observations/{observation_id}")
+    assert stored_observation(app, observation_id).ended_at is not None
+
+
+def test_a_failed_save_of_the_end_puts_the_screen_back(phone_page, app, coach):
+    page = phone_page
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    talk = lookfor_button(page, "Teacher talk")
+    talk.click()
+    expect(talk).to_have_attribute("aria-pressed", "true")
+    # The device's storage refuses the end (quota exceeded, eviction…).
+    page.evaluate("""() => {
+        window.__put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (value) {
+            if (this.name === "observations") {
+                throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+            }
+            return window.__put.call(this, value);
+        };
+    }""")
+    end_observation(page)
+
+    alert = page.locator("#capture-alert")
+    expect(alert).to_contain_text("Could not save")
+    expect(alert).to_contain_text("still running")
+    expect(page.locator("#capture")).to_have_attribute("data-state", "running")
+    expect(page.locator("#ended-panel")).to_be_hidden()
+    expect(page.get_by_role("button", name="End observation")).to_be_enabled()
+    expect(talk).to_be_enabled()
+    expect(talk).to_have_attribute("aria-pressed", "true")  # the running duration runs on
+    outbox = read_outbox(page)
+    assert outbox["observations"][0]["ended_at"] is None
+    assert [e["duration_ms"] for e in outbox["events"]] == [None]
+
+    # Storage works again: End ends it, with the duration stopped.
+    page.evaluate("() => { IDBObjectStore.prototype.put = window.__put; }")
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    end_observation(page)
+    page.wait_for_url(f"**/observations/{observation_id}")
+    (talk_event,) = stored_events(app, observation_id).values()
+    assert talk_event["duration_ms"] is not None

@@ -81,7 +81,8 @@ def test_lookfor_is_installable_and_never_caches_the_api(installed_context, coac
     lookfor_button(page, "Student question").click()
     expect(sync_status(page)).to_have_text("All changes synced")
     page.goto("/api/v1/cycles")
-    page.goto("/")
+    page.goto(f"/teachers/{coach.teacher_id}")
+    ready_for_the_day(page)
 
     cached = page.evaluate(CACHED_PATHS)
     assert [path for _, path in cached if path.startswith("/api/")] == []
@@ -89,6 +90,24 @@ def test_lookfor_is_installable_and_never_caches_the_api(installed_context, coac
     paths = {path for _, path in cached}
     assert {f"/cycles/{coach.cycle_id}", f"/cycles/{coach.cycle_id}/capture"} <= paths
     assert {"/static/js/capture.js", "/static/js/outbox.js", "/offline"} <= paths
+    # Pages: only what offline capture needs, in the signed-in coach's own cache.
+    pages = {(name, path) for name, path in cached if not name.startswith("lookfor-shell-")}
+    assert pages == {(f"lookfor-pages-{coach.coach_id}", path) for path in
+                     ("/", f"/cycles/{coach.cycle_id}", f"/cycles/{coach.cycle_id}/capture")}
+
+
+def test_the_offline_page_is_rendered_for_no_one(page, coach):
+    sign_in(page, coach.email, coach.password)
+    ready_for_the_day(page)
+    offline = page.evaluate("""async () => {
+        for (const name of await caches.keys()) {
+            const hit = await (await caches.open(name)).match("/offline");
+            if (hit) return hit.text();
+        }
+    }""")
+    assert "You are offline" in offline
+    for private in ("coach-id", "csrf", "Sign out", "Teacher of", "app.js"):
+        assert private not in offline, private
 
 
 def test_the_service_worker_controls_the_whole_site(page, coach, live_server):

@@ -3,6 +3,9 @@ event leaves the outbox only when the server accepted it, and each is stored onc
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
 from collections import Counter
 
 import pytest
@@ -137,3 +140,80 @@ def test_two_tabs_syncing_at_once_store_each_event_once(context, app, two_cycles
     assert observations == {o["id"] for o in outbox["observations"]}
     # One sync at a time: no event was sent by both tabs.
     assert Counter(live_server.sent_event_ids()) == Counter(event_ids)
+
+
+# A change the server will always refuse: a note for an observation it never received.
+PUT_REFUSED_NOTE = """async (record) => {
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open("lookfor");
+    request.onsuccess = () => resolve(request.result);
+  });
+  const tx = db.transaction("events", "readwrite");
+  tx.objectStore("events").put(record);
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+
+def test_a_change_refused_five_times_is_set_aside_to_read_export_and_discard(
+    browser, app, coach, live_server
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, coach.email, coach.password)
+    refused = {
+        "id": str(uuid.uuid4()), "observation_id": str(uuid.uuid4()), "lookfor_id": None,
+        "offset_ms": 65_000, "recorded_at": "2026-03-02T09:01:05.000Z", "count": 1,
+        "duration_ms": None, "note": "Ask Sam about the fire drill", "deleted": False,
+        "version": 1, "seq": 1, "pending": 1, "coach_id": coach.coach_id,
+    }
+    page.evaluate(PUT_REFUSED_NOTE, refused)
+
+    def sends() -> int:
+        return live_server.sent_event_ids().count(refused["id"])
+
+    for attempt in range(1, 6):  # every reload syncs, and every sync is refused
+        page.reload()
+        expect(sync_status(page)).not_to_have_text("")
+        deadline = time.monotonic() + 10
+        while sends() < attempt:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        if attempt < 5:
+            expect(sync_status(page)).to_have_text("1 change waiting to sync")
+
+    expect(sync_status(page)).to_have_text("1 change not accepted")
+    section = page.get_by_role("region", name="Not accepted")
+    expect(section).to_be_visible()
+    expect(section.get_by_role("listitem")).to_have_text(
+        "Note “Ask Sam about the fire drill” at 01:05: unknown observation")
+    (record,) = read_outbox(page)["events"]
+    assert (record["pending"], record["rejections"]) == (2, 5)
+
+    # No longer sent, whatever happens next.
+    page.reload()
+    expect(sync_status(page)).to_have_text("1 change not accepted")
+    context.set_offline(True)
+    context.set_offline(False)
+    page.wait_for_timeout(500)
+    assert sends() == 5
+
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Export not accepted").click()
+    exported = json.loads(download.value.path().read_text())
+    assert [e["note"] for e in exported["events"]] == ["Ask Sam about the fire drill"]
+
+    # Discarding asks first.
+    section.get_by_role("button", name="Discard not accepted").click()
+    dialog = page.get_by_role("dialog", name="Discard what was not accepted?")
+    expect(dialog).to_contain_text("1 change will be deleted")
+    dialog.get_by_role("button", name="Keep them").click()
+    expect(section).to_be_visible()
+    assert len(read_outbox(page)["events"]) == 1
+    section.get_by_role("button", name="Discard not accepted").click()
+    dialog.get_by_role("button", name="Discard", exact=True).click()
+    expect(section).to_be_hidden()
+    expect(sync_status(page)).to_have_text("All changes synced")
+    assert read_outbox(page)["events"] == []
+    context.close()

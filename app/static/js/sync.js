@@ -1,6 +1,7 @@
-// Sync: sends the outbox to POST /api/v1/sync and settles it with the server's answer.
-// One sync at a time across tabs (Web Locks); retried on load, on `online`, on becoming
-// visible, shortly after taps, and on a backoff timer. A failure never touches the outbox.
+// Sync: sends the signed-in coach's outbox to POST /api/v1/sync and settles it with the
+// server's answer. One sync at a time across tabs (Web Locks); retried on load, on `online`, on
+// becoming visible, shortly after taps, and on a backoff timer. A failure never touches the
+// outbox. A page rendered for one coach never sends while another coach is signed in.
 import * as outbox from "./outbox.js";
 
 const MAX_EVENTS = 5000;
@@ -34,7 +35,10 @@ async function fetchToken() {
   const response = await fetch("/api/v1/csrf", { credentials: "same-origin", cache: "no-store" });
   if (response.status === 401) throw new SyncError("signin");
   if (!response.ok) throw new SyncError("server", response.status);
-  return (await response.json()).csrf_token;
+  const body = await response.json();
+  // Another coach signed in since this page loaded: this page's records wait for their own.
+  if (body.coach_id !== undefined && body.coach_id !== outbox.me) throw new SyncError("signin");
+  return body.csrf_token;
 }
 
 class SyncError extends Error {
@@ -93,8 +97,9 @@ async function runSync() {
     await outbox.settle(batch, answer);
   }
   const left = await outbox.pending();
-  const all = [...left.observations, ...left.events];
-  // Changed while the request was in flight: send the newer version soon.
+  const all = [...left.observations, ...left.events].filter((r) => r.coach_id === outbox.me);
+  // Changed while the request was in flight: send the newer version soon. A refused one waits
+  // for the next occasion (a tap, a reload, the network back) until it is moved aside.
   if (all.some((r) => !r.error)) syncSoon(500);
   setState({ kind: all.some((r) => r.error) ? "rejected" : all.length ? "waiting" : "synced" });
   return all.length === 0;
