@@ -201,8 +201,9 @@ def written_by_another_request_after_the_read(event_id: str, assignments: str):
     engine, done = db.engine, []
 
     def change(conn, cursor, statement, parameters, context, executemany):
+        # The service's read of the events it may replace (their versions and tombstones).
         if not done and statement.lstrip().upper().startswith("SELECT") \
-                and "event.deleted" in statement:
+                and "event.version, event.deleted" in statement:
             done.append(statement)
             cursor.connection.cursor().execute(
                 f"UPDATE event SET {assignments} WHERE id = '{event_id}'")
