@@ -58,7 +58,8 @@ def abbreviation(moment: datetime) -> str:
 
 def format_local(value: datetime | date | None, zone_name: str | None,
                  style: str = "datetime") -> str:
-    """'2 Mar 2026, 04:00 EST' (datetime), '2 Mar 2026' (date) or '2 Mar' (day)."""
+    """'2 Mar 2026, 04:00 EST' (datetime), '2 Mar 2026' (date), '2 Mar' (day) or
+    '2 Mar 04:00' (day_time: a point on a chart, where two lessons may share a day)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -71,6 +72,8 @@ def format_local(value: datetime | date | None, zone_name: str | None,
     day = f"{value.day} {value:%b}"
     if style == "day":
         return day
+    if style == "day_time" and isinstance(value, datetime):
+        return f"{day} {value:%H:%M}"
     if style == "date" or not isinstance(value, datetime):
         return f"{day} {value:%Y}"
     return f"{day} {value:%Y, %H:%M} {abbreviation(value)}"

@@ -79,13 +79,14 @@ def test_trend_across_the_cycle(ctx, coach):
         coach, [(TALLY, 10)] * 6, started="2026-03-09T09:00:00+00:00",
         ended="2026-03-09T09:20:00+00:00",
     )
-    observation = db.session.get(Observation, second)
-    evidence = services.gather_evidence(observation)
-    trend = services.cycle_trend(evidence.cycle, second, evidence.lookfors)
+    trend = services.debrief_of(db.session.get(Observation, second))["trend"]
     questions = next(s for s in trend if s.label == "Student question")
-    assert [(p.count, p.rate_per_10, p.is_current) for p in questions.points] == [
-        (2, pytest.approx(1.0), False), (6, pytest.approx(3.0), True)
+    assert (questions.metric, questions.unit) == ("per 10 minutes", "rate")
+    assert [(p.value, p.is_current, p.number) for p in questions.points] == [
+        (pytest.approx(1.0), False, 1), (pytest.approx(3.0), True, 2)
     ]
+    talk = next(s for s in trend if s.label == "Teacher talk")
+    assert (talk.metric, talk.unit) == ("share of the lesson", "percent")
 
 
 def test_debrief_page_shows_evidence_goal_and_nudge(coach_client, coach, app):
@@ -224,7 +225,7 @@ def test_csv_leaves_out_tombstones_and_private_notes(coach_client, coach, app):
     body = coach_client.get(f"/observations/{oid}/events.csv").get_data(as_text=True)
     lines = body.strip().splitlines()
     assert lines[0] == ("observation_id,event_id,clock,offset_seconds,lookfor,kind,count,"
-                        "duration_seconds,note,recorded_at")
+                        "duration_seconds,note,recorded_at,category,on,of,codes")
     assert len(lines) == 2 and ",62:05," in lines[1] and "SECRET" not in body
 
 

@@ -11,13 +11,16 @@ from .evidence import EventView, cycle_lookfors
 
 
 def correction_targets(lookfors: list[LookFor], event: Event | EventView) -> list[LookFor]:
-    """The live look-fors an event can be moved to: those of the same kind, other than its own."""
-    kind = "note" if event.lookfor_id is None else None
+    """The live look-fors an event can be moved to: those of the same kind and config (so its
+    category, codes or scan still mean the same there), other than its own."""
+    kind, config = ("note", {}) if event.lookfor_id is None else (None, None)
     for lookfor in lookfors:
         if lookfor.id == event.lookfor_id:
-            kind = lookfor.kind
+            kind, config = lookfor.kind, lookfor.config or {}
     return [
-        lf for lf in lookfors if not lf.archived and lf.kind == kind and lf.id != event.lookfor_id
+        lf for lf in lookfors
+        if not lf.archived and lf.kind == kind and (lf.config or {}) == config
+        and lf.id != event.lookfor_id
     ]
 
 
@@ -49,6 +52,7 @@ def correct_event(
         "count": event.count,
         "duration_ms": event.duration_ms,
         "note": event.note,
+        "data": event.data,
         "deleted": False,
         "version": event.version + 1,
     }

@@ -1,33 +1,32 @@
-"""The evidence of one observation: counts, rates, duration shares, timeline marks and notes.
+"""The evidence of one observation: each look-for's figures from its kind, the timeline's marks
+and the notes.
 
-Everything is read in a fixed number of queries, whatever the number of events, so a long
-lesson renders as fast as a short one. The length comes from the device's clock unless that
-clock was plainly wrong, in which case it comes from the events (see `lesson_length`)."""
+Everything is read in a fixed number of queries, whatever the number of events (the events of
+the whole cycle in one, shared with the trend), so a long lesson renders as fast as a short
+one. The length comes from the device's clock unless that clock was plainly wrong, in which
+case it comes from the events (app/observations/length.py)."""
 
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import Cycle, Event, LookFor, Observation
+from .. import kinds
+from ..kinds.base import TEN_MINUTES_MS, ratio
+from ..models import Cycle, LookFor, Observation
+from ..observations.facts import ObservationFacts, cycle_lookfors, gather
+from ..observations.length import PLAUSIBLE_SPAN_MS, Length, lesson_length
 from ..observations.services import clock
 
-TEN_MINUTES_MS = 10 * 60 * 1000
 FREE_NOTES = "Notes"
-# No lesson runs longer than this: a span beyond it means the device's clock jumped (reset to
-# 1970, set to another century), and the times it gave cannot be corrected afterwards.
-PLAUSIBLE_SPAN_MS = 12 * 60 * 60 * 1000
 MAX_AXIS_LABELS = 12
 # Minute steps for the timeline's axis, the first that keeps it under MAX_AXIS_LABELS wins.
 AXIS_STEPS = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440)
+
+__all__ = ["PLAUSIBLE_SPAN_MS", "Length", "cycle_lookfors", "lesson_length"]
 
 
 @dataclass(slots=True)
@@ -42,23 +41,40 @@ class EventView:
     clock: str
     row: Row
     x: float  # percent of the observation's length
-    width: float  # percent; 0 for a tally or a note
+    width: float  # percent; 0 for a point event
+    mark: kinds.Mark
 
 
 @dataclass
 class Row:
-    """One look-for (or the free notes) with its figures and its marks on the timeline."""
+    """One look-for (or the free notes) with its kind's figures and its marks on the timeline."""
 
     lookfor_id: int | None
     label: str
     kind: str
     colour: int | None
     archived: bool = False
-    count: int = 0
-    duration_ms: int = 0
-    rate_per_10: float | None = None
-    share: float | None = None  # durations: their total as a fraction of the length
+    config: dict = field(default_factory=dict)
     marks: list[EventView] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+    # The counts table's cells: Count, Per 10 minutes, Total time, Share of the lesson.
+    count: int = 0
+    rate_per_10: float | None = None
+    duration_ms: int | None = None
+    share: float | None = None
+
+    @property
+    def kind_def(self) -> kinds.Kind:
+        return kinds.get(self.kind)
+
+    def settle(self, length_ms: int) -> None:
+        """Compute the kind's figures and the table's cells from the marks."""
+        kind = self.kind_def
+        self.figures = kind.figures(self.config, [v.mark for v in self.marks], length_ms)
+        self.count = kind.headline(self.figures)
+        self.rate_per_10 = ratio(self.count * TEN_MINUTES_MS, length_ms) if kind.rated else None
+        self.duration_ms = self.figures.get("total_ms")
+        self.share = self.figures.get("share")
 
 
 @dataclass(frozen=True)
@@ -74,34 +90,12 @@ class Note:
         return clock(self.offset_ms)
 
 
-class Length(NamedTuple):
-    ms: int
-    clock_looked_wrong: bool  # the device's start and end could not be believed
-    device_span_ms: int | None  # end minus start as the device gave them (None: not ended)
-
-
-def lesson_length(
-    started_at: datetime, ended_at: datetime | None, last_event_end_ms: int | None
-) -> Length:
-    """End minus start; up to the end of the last event for an observation never ended, or
-    when the device's clock gave a span no lesson has (over 12 hours, negative, or zero while
-    events were recorded)."""
-    if ended_at is None:
-        return Length(max(0, last_event_end_ms or 0), False, None)
-    span = int((ended_at - started_at).total_seconds() * 1000)
-    if span > PLAUSIBLE_SPAN_MS or span < 0 or (span == 0 and last_event_end_ms):
-        return Length(max(0, last_event_end_ms or 0), True, span)
-    return Length(span, False, span)
-
-
-def observation_length_ms(
-    started_at: datetime, ended_at: datetime | None, last_event_end_ms: int | None
-) -> int:
+def observation_length_ms(started_at, ended_at, last_event_end_ms: int | None) -> int:
     return lesson_length(started_at, ended_at, last_event_end_ms).ms
 
 
 def rate_per_10_minutes(count: int, length_ms: int) -> float | None:
-    return count * TEN_MINUTES_MS / length_ms if length_ms > 0 else None
+    return ratio(count * TEN_MINUTES_MS, length_ms)
 
 
 def axis_ticks(length_ms: int) -> list[tuple[float, str]]:
@@ -167,63 +161,42 @@ def find_judgment_words(text: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def cycle_lookfors(cycle_id: int) -> list[LookFor]:
-    """All of a cycle's look-fors, live ones first in display order, then archived ones."""
-    return list(
-        db.session.scalars(
-            select(LookFor)
-            .where(LookFor.cycle_id == cycle_id)
-            .order_by(LookFor.archived, LookFor.position, LookFor.id)
-        )
-    )
-
-
-def gather_evidence(observation: Observation) -> Evidence:
-    """Counts, rates, duration shares, timeline marks and notes for one observation."""
+def gather_evidence(
+    observation: Observation,
+    facts: ObservationFacts | None = None,
+    lookfors: list[LookFor] | None = None,
+) -> Evidence:
+    """Each look-for's figures, the timeline's marks and the notes for one observation (the
+    facts and look-fors may be passed in when the caller has read them for the whole cycle)."""
     cycle = observation.cycle
-    lookfors = cycle_lookfors(cycle.id)
-    # Plain tuples, not ORM objects: a long lesson has thousands of events to read.
-    events = db.session.execute(
-        select(Event.id, Event.lookfor_id, Event.offset_ms, Event.duration_ms, Event.note,
-               Event.count)
-        .where(Event.observation_id == observation.id, Event.deleted.is_(False))
-        .order_by(Event.offset_ms, Event.recorded_at, Event.id)
-    ).all()
-    last_end = max((offset + (duration or 0) for _, _, offset, duration, _, _ in events),
-                   default=None)
-    length = lesson_length(observation.started_at, observation.ended_at, last_end)
-
+    lookfors = cycle_lookfors(cycle.id) if lookfors is None else lookfors
+    facts = gather([observation])[0] if facts is None else facts
+    length = facts.length.ms
     rows = {
-        lf.id: Row(lf.id, lf.label, lf.kind, lf.colour, archived=lf.archived) for lf in lookfors
+        lf.id: Row(lf.id, lf.label, lf.kind, lf.colour, lf.archived, lf.config or {})
+        for lf in lookfors
     }
     notes_row = Row(None, FREE_NOTES, "note", None)
     # A mark's position is clamped into the lesson, so a late tap never draws off the chart.
-    scale = 100 / length.ms if length.ms > 0 else 0
+    scale = 100 / length if length > 0 else 0
     views: list[EventView] = []
     notes: list[Note] = []
-    for event_id, lookfor_id, offset, duration, note, count in events:
-        row = rows.get(lookfor_id, notes_row) if lookfor_id else notes_row
-        row.count += count
-        if duration:
-            row.duration_ms += duration
-        x = offset * scale
-        if x > 100.0:
-            x = 100.0
-        width = duration * scale if duration else 0.0
-        if width > 100.0 - x:
-            width = 100.0 - x
-        view = EventView(event_id, lookfor_id, offset, duration, note, clock(offset), row, x,
-                         width)
+    for lookfor_id, mark in facts.events:
+        row = rows.get(lookfor_id, notes_row) if lookfor_id is not None else notes_row
+        offset, duration = mark.offset_ms, mark.duration_ms
+        x = min(offset * scale, 100.0)
+        width = min(duration * scale, 100.0 - x) if duration else 0.0
+        view = EventView(mark.id, lookfor_id, offset, duration, mark.note, clock(offset), row,
+                         x, width, mark)
         row.marks.append(view)
         views.append(view)
-        if note:
-            notes.append(Note(event_id, offset, row.label, note, find_judgment_words(note)))
-    shown = [r for r in rows.values() if not r.archived or r.count]
-    if notes_row.count:
+        if mark.note:
+            notes.append(Note(mark.id, offset, row.label, mark.note,
+                              find_judgment_words(mark.note)))
+    shown = [r for r in rows.values() if not r.archived or r.marks]
+    if notes_row.marks:
         shown.append(notes_row)
     for row in shown:
-        row.rate_per_10 = rate_per_10_minutes(row.count, length.ms)
-        if row.kind == "duration" and length.ms > 0:
-            row.share = row.duration_ms / length.ms
-    return Evidence(observation, cycle, length.ms, shown, views, notes, lookfors,
-                    length.clock_looked_wrong, length.device_span_ms)
+        row.settle(length)
+    return Evidence(observation, cycle, length, shown, views, notes, lookfors,
+                    facts.length.clock_looked_wrong, facts.length.device_span_ms)

@@ -8,6 +8,7 @@ views call `services.x` whichever module holds it."""
 from __future__ import annotations
 
 from ..models import Observation
+from ..observations.facts import cycle_lookfors, gather, live_observations
 from .conversation import (
     DebriefError,
     add_next_step,
@@ -23,7 +24,6 @@ from .corrections import correct_event, correction_targets, get_live_event
 from .evidence import (
     Evidence,
     axis_ticks,
-    cycle_lookfors,
     find_judgment_words,
     gather_evidence,
     judgment_words,
@@ -45,11 +45,16 @@ __all__ = [
 def debrief_of(observation: Observation) -> dict:
     """What both the coach's debrief and the teacher's link show: the evidence, the trend
     across the cycle, the conversation record and the next steps."""
-    evidence = gather_evidence(observation)
+    # The events of the whole cycle in one query: this observation's evidence and the trend.
+    all_facts = gather(live_observations(observation.cycle_id))
+    facts = next((f for f in all_facts if f.id == observation.id), None) or gather(
+        [observation])[0]
+    lookfors = cycle_lookfors(observation.cycle_id)
+    evidence = gather_evidence(observation, facts, lookfors)
     return {
         "observation": observation,
         "evidence": evidence,
-        "trend": cycle_trend(evidence.cycle, observation.id, evidence.lookfors),
+        "trend": cycle_trend(all_facts, observation.id, lookfors),
         "debrief": get_debrief(observation),
         "next_steps": next_steps_of(observation),
     }

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from ..observations.services import clock
-
 ROW_H = 44  # a row: its label (14 px), then its marks around the base line
 AXIS_H = 24  # the minute labels (12 px) under the rows
 PAD = 1.5  # percent kept clear at each end, so a mark at 00:00 or at the end is whole
@@ -47,39 +45,19 @@ def truncate(text: str, limit: int = 40) -> str:
 
 
 def timeline_row(row, index: int) -> Markup:
-    """One row: its label above a base line, and its marks (bars for durations, dots for notes,
-    ticks for tallies), each with a tooltip."""
-    label = escape(row.label)
+    """One row: its label above a base line, and its marks as its kind draws them (ticks for
+    tallies, bars for durations, dots for notes…), each with a tooltip."""
     y = index * ROW_H
     base = y + 30
     colour = f"colour-{row.colour}" if row.colour is not None else "tl-notes"
-    parts = [
+    scale = (100 - 2 * PAD) / 100
+    marks = [(plot_x(v.x), v.width * scale, v.mark) for v in row.marks]
+    return Markup(
         f'<g class="tl-row {colour}"><text class="tl-label" x="0" y="{y + 15}">'
         f"{escape(truncate(row.label))}</text>"
         f'<line class="tl-base" x1="{PAD}%" x2="{100 - PAD}%" y1="{base}" y2="{base}"></line>'
-    ]
-    for mark in row.marks:
-        x = plot_x(mark.x)
-        if row.kind == "duration" and mark.duration_ms is not None:
-            # At least a sliver wide, so a short span is still seen.
-            width = max(mark.width * (100 - 2 * PAD) / 100, 0.4)
-            parts.append(
-                f'<rect class="tl-bar" x="{x:.2f}%" y="{base - 8}" width="{width:.2f}%" '
-                f'height="16"><title>{mark.clock} {label} ({clock(mark.duration_ms)})</title>'
-                "</rect>"
-            )
-        elif row.kind == "note":
-            parts.append(
-                f'<circle class="tl-note" cx="{x:.2f}%" cy="{base}" r="6">'
-                f"<title>{mark.clock} {label}</title></circle>"
-            )
-        else:
-            parts.append(
-                f'<rect class="tl-tick-mark" x="{x:.2f}%" y="{base - 10}" width="3" height="20" '
-                f'transform="translate(-1.5 0)"><title>{mark.clock} {label}</title></rect>'
-            )
-    parts.append("</g>")
-    return Markup("".join(parts))
+        f"{row.kind_def.timeline_marks(row.config, row.label, marks, base)}</g>"
+    )
 
 
 def event_table_rows(events, coach_view: bool) -> Markup:
@@ -94,9 +72,7 @@ def event_table_rows(events, coach_view: bool) -> Markup:
         label = labels.get(id(event.row))
         if label is None:
             label = labels[id(event.row)] = escape(event.row.label)
-        detail = clock(event.duration_ms) if event.duration_ms is not None else ""
-        if event.note:
-            detail += escape(event.note)
+        detail = escape(event.row.kind_def.detail(event.row.config, event.mark))
         correct = (
             f'<td class="no-print"><button form="event-pick" name="event" value="{event.id}" '
             f'class="secondary" aria-label="Correct {event.clock} {label}">Correct</button></td>'

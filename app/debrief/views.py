@@ -35,6 +35,26 @@ bp.add_app_template_global(event_table_rows, "event_table_rows")
 bp.add_app_template_global(share.qr_svg, "qr_svg")
 
 
+@bp.app_template_filter("seconds")
+def format_seconds(value: float | None) -> str:
+    """A span in milliseconds as seconds to one decimal: "2.5 s"."""
+    return "—" if value is None else f"{value / 1000:.1f} s"
+
+
+@bp.app_template_filter("trend_value")
+def format_trend_value(value: float | None, unit: str) -> str:
+    """A point of "Across this cycle" in its series' unit."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return format_percent(value)
+    if unit == "ms":
+        return format_seconds(value)
+    if unit == "rate":
+        return format_rate(value)
+    return f"{value:g}"
+
+
 @bp.app_template_filter("percent")
 def format_percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f}%"

@@ -30,6 +30,7 @@ class Mark(NamedTuple):
     duration_ms: int | None
     note: str | None
     data: Any
+    id: str | None = None
 
 
 class TrendValue(NamedTuple):
@@ -103,6 +104,10 @@ class Kind:
     help: ClassVar[str] = ""  # one line under the select: what this kind records
     # A state event (start and stop) rather than a point: drawn as a bar on the timeline.
     spans: ClassVar[bool] = False
+    # A count per 10 minutes means something for it (the debrief's "Per 10 minutes" column).
+    rated: ClassVar[bool] = True
+    # The partial (under templates/) that shows its figures beyond the counts table, if any.
+    figures_template: ClassVar[str | None] = None
 
     # Config ---------------------------------------------------------------------------------
     def parse_config(self, raw: object) -> dict:
@@ -111,10 +116,22 @@ class Kind:
             raise KindError("this kind takes no config")
         return {}
 
+    # The look-for form's fields for this kind's config (templates/kinds/_<name>_config.html
+    # renders them, named "<prefix>-<field>"); a kind without any has no config partial.
+    config_fields: ClassVar[tuple[str, ...]] = ()
+
     def config_from_form(self, field: Callable[[str], str]) -> object:
         """The raw config from the look-for form's fields (field(name) → text); parse_config
         checks it."""
         return {}
+
+    def form_values(self, config: Mapping) -> dict[str, str]:
+        """A clean config as the texts of config_fields: config_from_form's inverse."""
+        return {}
+
+    def keep_recorded(self, old: Mapping, new: Mapping, recorded: list[Any]) -> None:
+        """KindError if the new config would leave recorded events' data meaningless (a
+        category or code they use removed); recorded holds the live events' data."""
 
     # Events ---------------------------------------------------------------------------------
     def parse_data(self, config: Mapping, event: Mapping) -> Any:
@@ -133,6 +150,10 @@ class Kind:
     def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
         return [TrendValue("", "per 10 minutes", figures.get("rate_per_10"), "rate")]
 
+    def headline(self, figures: Mapping) -> int:
+        """The number in the debrief's Count column."""
+        return figures["count"]
+
     def csv_cells(self, data: Any) -> dict[str, object]:
         return {}
 
@@ -144,12 +165,13 @@ class Kind:
 
     # Timeline -------------------------------------------------------------------------------
     def timeline_marks(
-        self, config: Mapping, label: str, marks: list[tuple[float, float, Mark]], y: int
+        self, config: Mapping, label: str, marks: list[tuple[float, float, Mark]], base: int
     ) -> Markup:
-        """SVG for one row; each mark comes with its x and width in the plot's units."""
+        """SVG for one row: each mark comes with its x and width in percent of the SVG's width;
+        `base` is the y of the row's base line (the row spans base - 10 to base + 10)."""
         label = escape(label)
         return Markup("".join(
-            f'<rect class="tl-tick-mark" x="{x - 2:.1f}" y="{y + 6}" width="4" height="28">'
-            f"<title>{clock(mark.offset_ms)} {label}</title></rect>"
+            f'<rect class="tl-tick-mark" x="{x:.2f}%" y="{base - 10}" width="3" height="20" '
+            f'transform="translate(-1.5 0)"><title>{clock(mark.offset_ms)} {label}</title></rect>'
             for x, _, mark in marks
         ))

@@ -29,6 +29,7 @@ class Category(Kind):
     label = "Category"
     order = 40
     help = "One button per category (e.g. Recall, Inference); read as each category's share."
+    figures_template = "kinds/_category_figures.html"
 
     def parse_config(self, raw: object) -> dict:
         raw = only_keys(raw, "config", {"categories"}, {"categories"})
@@ -42,8 +43,22 @@ class Category(Kind):
             raise KindError("each category must be different")
         return {"categories": clean}
 
+    config_fields = ("categories",)
+
     def config_from_form(self, field) -> object:
         return {"categories": lines(field("categories"))}
+
+    def form_values(self, config: Mapping) -> dict[str, str]:
+        return {"categories": "\n".join(config.get("categories", []))}
+
+    def keep_recorded(self, old: Mapping, new: Mapping, recorded: list) -> None:
+        # Events store the category's name: renaming or removing one in use would orphan them.
+        used = {(data or {}).get("category") for data in recorded}
+        gone = [name for name in old.get("categories", [])
+                if name in used and name not in new["categories"]]
+        if gone:
+            raise KindError(f"{gone[0]} is in recorded events, so it stays (as it is written); "
+                            "you can add categories or remove unused ones")
 
     def parse_data(self, config: Mapping, event: Mapping) -> dict:
         data = only_keys(event.get("data"), "data", {"category"}, {"category"})
@@ -76,17 +91,18 @@ class Category(Kind):
     def detail(self, config, mark: Mark) -> str:
         return mark.data["category"]
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
+    def timeline_marks(self, config, label, marks, base) -> Markup:
         # Each category on its own band of the row, so the mix reads at a glance.
         names = _seen(config, [m for _, _, m in marks])
-        band = 28 / max(len(names), 1)
+        band = 20 / max(len(names), 1)
         parts = []
         for x, _, mark in marks:
             name = mark.data["category"]
-            top = y + 6 + names.index(name) * band
+            index = names.index(name)
             parts.append(
-                f'<rect class="tl-tick-mark tl-cat-{names.index(name) % 4}" x="{x - 2:.1f}" '
-                f'y="{top:.1f}" width="4" height="{max(band, 3):.1f}">'
+                f'<rect class="tl-tick-mark tl-band-{index % 4}" x="{x:.2f}%" '
+                f'y="{base - 10 + index * band:.1f}" width="3" height="{max(band, 3):.1f}" '
+                f'transform="translate(-1.5 0)">'
                 f"<title>{clock(mark.offset_ms)} {escape(label)}: {escape(name)}</title></rect>"
             )
         return Markup("".join(parts))

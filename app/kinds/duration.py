@@ -10,12 +10,13 @@ from . import register
 from .base import Kind, Mark, TrendValue, clock, ratio
 
 
-def span_bars(label: str, marks, y: int, css: str = "tl-bar") -> Markup:
-    """Bars for timed spans, at least 2 units wide so a short one is still seen."""
+def span_bars(label: str, marks, base: int, css: str = "tl-bar") -> Markup:
+    """Bars for timed spans, at least a sliver wide so a short one is still seen."""
     label = escape(label)
     return Markup("".join(
-        f'<rect class="{css}" x="{x:.1f}" y="{y + 8}" width="{max(width, 2):.1f}" height="24">'
-        f"<title>{clock(mark.offset_ms)} {label} ({clock(mark.duration_ms or 0)})</title></rect>"
+        f'<rect class="{css}" x="{x:.2f}%" y="{base - 8}" width="{max(width, 0.4):.2f}%" '
+        f'height="16"><title>{clock(mark.offset_ms)} {label} ({clock(mark.duration_ms or 0)})'
+        "</title></rect>"
         for x, width, mark in marks
     ))
 
@@ -35,5 +36,5 @@ class Duration(Kind):
     def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
         return [TrendValue("", "share of the lesson", figures["share"], "percent")]
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
-        return span_bars(label, marks, y)
+    def timeline_marks(self, config, label, marks, base) -> Markup:
+        return span_bars(label, marks, base)

@@ -32,6 +32,8 @@ class Interval(Kind):
     order = 60
     help = "Fixed intervals (e.g. 2 minutes); tick each code seen in the interval (COPUS)."
     spans = True
+    rated = False
+    figures_template = "kinds/_interval_figures.html"
 
     def parse_config(self, raw: object) -> dict:
         raw = only_keys(raw, "config", {"interval_s", "codes"}, {"interval_s", "codes"})
@@ -46,7 +48,10 @@ class Interval(Kind):
             clean.append({"code": code, "label": label})
         if len({c["code"] for c in clean}) != len(clean):
             raise KindError("each code must be different")
-        return {"interval_s": whole(raw["interval_s"], "interval_s", 10, 900), "codes": clean}
+        seconds = whole(raw["interval_s"], "the interval in seconds (interval_s)", 10, 900)
+        return {"interval_s": seconds, "codes": clean}
+
+    config_fields = ("interval_s", "codes")
 
     def config_from_form(self, field) -> object:
         codes = []
@@ -61,6 +66,24 @@ class Interval(Kind):
         except ValueError:
             raise KindError("the interval is a whole number of seconds") from None
         return {"interval_s": seconds, "codes": codes}
+
+    def form_values(self, config: Mapping) -> dict[str, str]:
+        return {"interval_s": str(config.get("interval_s", "")),
+                "codes": "\n".join(f"{c['code']} = {c['label']}" for c in config.get("codes", []))}
+
+    def keep_recorded(self, old: Mapping, new: Mapping, recorded: list) -> None:
+        # Events store codes and span one interval each: a code in use may get a new meaning
+        # but not go, and the interval's length is fixed once intervals are recorded.
+        if recorded and new["interval_s"] != old.get("interval_s"):
+            raise KindError(f"intervals of {old.get('interval_s')} seconds are recorded, so "
+                            "the interval stays; add a new look-for for another length")
+        used = {code for data in recorded for code in (data or {}).get("codes", [])}
+        kept = {c["code"] for c in new["codes"]}
+        gone = [c["code"] for c in old.get("codes", [])
+                if c["code"] in used and c["code"] not in kept]
+        if gone:
+            raise KindError(f"{gone[0]} is in recorded intervals, so that code stays; you can "
+                            "change its meaning, add codes or remove unused ones")
 
     def parse_data(self, config: Mapping, event: Mapping) -> dict:
         data = only_keys(event.get("data"), "data", {"codes"}, {"codes"})
@@ -99,16 +122,29 @@ class Interval(Kind):
     def detail(self, config, mark: Mark) -> str:
         return " ".join(mark.data["codes"]) or "(none)"
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
+    def timeline_marks(self, config, label, marks, base) -> Markup:
         # A cell per interval, darker for more codes ticked (the grid below names them).
         most = max((len(m.data["codes"]) for _, _, m in marks), default=0) or 1
         parts = []
         for x, width, mark in marks:
             codes = mark.data["codes"]
             parts.append(
-                f'<rect class="tl-interval" x="{x:.1f}" y="{y + 8}" width="{max(width, 2):.1f}" '
-                f'height="24" fill-opacity="{0.15 + 0.85 * len(codes) / most:.2f}">'
+                f'<rect class="tl-interval" x="{x:.2f}%" y="{base - 8}" '
+                f'width="{max(width - 0.2, 0.4):.2f}%" height="16" '
+                f'fill-opacity="{0.15 + 0.85 * len(codes) / most:.2f}">'
                 f"<title>{clock(mark.offset_ms)} {escape(label)}: "
                 f"{escape(' '.join(codes) or 'none')}</title></rect>"
             )
         return Markup("".join(parts))
+
+    def headline(self, figures: Mapping) -> int:
+        return figures["intervals"]
+
+    def grid(self, config: Mapping, marks: list[Mark]) -> list[tuple[str, str, list[bool]]]:
+        """The codes × intervals grid (a COPUS profile): per code, its meaning and whether each
+        interval, in time order, had it."""
+        labels = {c["code"]: c["label"] for c in config.get("codes", [])}
+        return [
+            (code, labels.get(code, code), [code in m.data["codes"] for m in marks])
+            for code in _seen(config, marks)
+        ]

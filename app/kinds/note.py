@@ -23,10 +23,10 @@ class Note(Kind):
     def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
         return [TrendValue("", "notes", figures["count"], "count")]
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
+    def timeline_marks(self, config, label, marks, base) -> Markup:
         label = escape(label)
         return Markup("".join(
-            f'<circle class="tl-note" cx="{x:.1f}" cy="{y + 20}" r="8">'
+            f'<circle class="tl-note" cx="{x:.2f}%" cy="{base}" r="6">'
             f"<title>{clock(mark.offset_ms)} {label}</title></circle>"
             for x, _, mark in marks
         ))

@@ -20,23 +20,36 @@ class Scan(Kind):
     label = "Scan"
     order = 50
     help = "A quick count of students on task out of the class, every few minutes."
+    rated = False
+    figures_template = "kinds/_scan_figures.html"
 
     def parse_config(self, raw: object) -> dict:
         raw = only_keys(raw, "config", {"of", "every_s"}, {"of"})
-        config = {"of": whole(raw["of"], "of", 1, MAX_STUDENTS)}
+        config = {"of": whole(raw["of"], "the number of students (of)", 1, MAX_STUDENTS)}
         if raw.get("every_s") is not None:
-            config["every_s"] = whole(raw["every_s"], "every_s", 10, 3600)
+            config["every_s"] = whole(raw["every_s"], "the reminder in seconds (every_s)", 10,
+                                      3600)
         return config
+
+    config_fields = ("of", "every_min")
 
     def config_from_form(self, field) -> object:
         config: dict = {"of": _number(field("of"))}
         minutes = field("every_min").strip()
         if minutes:
             try:
-                config["every_s"] = round(float(minutes) * 60)
-            except ValueError:
-                raise KindError("the reminder is a number of minutes") from None
+                seconds = round(float(minutes) * 60)
+            except (ValueError, OverflowError):  # "x", "nan", "inf"
+                seconds = 0
+            if not 10 <= seconds <= 3600:
+                raise KindError("remind every 0.2 to 60 minutes, or leave the reminder empty")
+            config["every_s"] = seconds
         return config
+
+    def form_values(self, config: Mapping) -> dict[str, str]:
+        every = config.get("every_s")
+        return {"of": str(config.get("of", "")),
+                "every_min": "" if every is None else f"{every / 60:g}"}
 
     def parse_data(self, config: Mapping, event: Mapping) -> dict:
         data = only_keys(event.get("data"), "data", {"on", "of"}, {"on", "of"})
@@ -62,21 +75,24 @@ class Scan(Kind):
         on, of = mark.data["on"], mark.data["of"]
         return f"{on} of {of} on task ({on * 100 // of}%)"
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
+    def timeline_marks(self, config, label, marks, base) -> Markup:
         # A point per scan, higher for more students on task (the row's top is 100%).
         parts = []
         for x, _, mark in marks:
             on, of = mark.data["on"], mark.data["of"]
-            cy = y + 34 - 28 * on / of
             parts.append(
-                f'<circle class="tl-scan" cx="{x:.1f}" cy="{cy:.1f}" r="6">'
-                f"<title>{clock(mark.offset_ms)} {escape(label)}: {on} of {of}</title></circle>"
+                f'<circle class="tl-scan" cx="{x:.2f}%" cy="{base + 10 - 20 * on / of:.1f}" '
+                f'r="5"><title>{clock(mark.offset_ms)} {escape(label)}: {on} of {of} '
+                f"({on * 100 // of}%)</title></circle>"
             )
         return Markup("".join(parts))
+
+    def headline(self, figures: Mapping) -> int:
+        return figures["scans"]
 
 
 def _number(value: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise KindError("the number of students is a whole number") from None
+        raise KindError("the number of students in the class is a whole number") from None

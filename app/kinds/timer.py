@@ -29,6 +29,7 @@ class Timer(Kind):
     order = 70
     help = "Tap to start, tap to stop a short span (wait time); read against a threshold."
     spans = True
+    figures_template = "kinds/_timer_figures.html"
 
     def parse_config(self, raw: object) -> dict:
         if raw in (None, {}):
@@ -38,8 +39,11 @@ class Timer(Kind):
         if threshold is None:
             return {}
         if type(threshold) not in (int, float) or not 0 < threshold <= 3600:
-            raise KindError("threshold_s must be a number of seconds from 0 to 3600")
+            raise KindError("the threshold (threshold_s) must be more than 0 and at most 3600 "
+                            "seconds")
         return {"threshold_s": threshold}
+
+    config_fields = ("threshold_s",)
 
     def config_from_form(self, field) -> object:
         value = field("threshold_s").strip()
@@ -50,6 +54,9 @@ class Timer(Kind):
         except ValueError:
             raise KindError("the threshold is a number of seconds") from None
         return {"threshold_s": int(number) if number.is_integer() else number}
+
+    def form_values(self, config: Mapping) -> dict[str, str]:
+        return {"threshold_s": f"{config['threshold_s']:g}" if "threshold_s" in config else ""}
 
     def parse_data(self, config: Mapping, event: Mapping) -> None:
         super().parse_data(config, event)
@@ -80,6 +87,6 @@ class Timer(Kind):
     def detail(self, config, mark: Mark) -> str:
         return f"{mark.duration_ms / 1000:.1f} s"
 
-    def timeline_marks(self, config, label, marks, y) -> Markup:
-        return span_bars(label, marks, y, "tl-bar tl-timer")
+    def timeline_marks(self, config, label, marks, base) -> Markup:
+        return span_bars(label, marks, base, "tl-bar tl-timer")
 

@@ -11,7 +11,9 @@ import uuid
 from flask import abort
 from sqlalchemy import delete, select
 
+from .. import kinds
 from ..extensions import db
+from ..kinds import CSV_EXTRA
 from ..models import (
     Coach,
     Cycle,
@@ -72,7 +74,8 @@ def capture_config(cycle: Cycle) -> dict:
         "goal": cycle.goal,
         "teacher": cycle.teacher.name,
         "lookfors": [
-            {"id": lf.id, "label": lf.label, "kind": lf.kind, "colour": lf.colour}
+            {"id": lf.id, "label": lf.label, "kind": lf.kind, "colour": lf.colour,
+             "config": lf.config or {}}
             for lf in cycle.lookfors
         ],
     }
@@ -106,6 +109,8 @@ CSV_HEADER = (
     "duration_seconds",
     "note",
     "recorded_at",
+    # Appended for the kinds of issue 6; each kind fills its own (app/kinds).
+    *CSV_EXTRA,
 )
 
 
@@ -118,6 +123,7 @@ def csv_rows(observation: Observation, events: list[Event]) -> list[tuple]:
     for event in events:
         lookfor = lookfors.get(event.lookfor_id)
         kind = lookfor.kind if lookfor is not None else "note"
+        extra = kinds.get(kind).csv_cells(event.data) if event.data is not None else {}
         rows.append(
             (
                 observation.id,
@@ -130,6 +136,7 @@ def csv_rows(observation: Observation, events: list[Event]) -> list[tuple]:
                 "" if event.duration_ms is None else f"{event.duration_ms / 1000:.3f}",
                 event.note or "",
                 event.recorded_at.isoformat().replace("+00:00", "Z"),
+                *(extra.get(column, "") for column in CSV_EXTRA),
             )
         )
     return rows

@@ -69,6 +69,8 @@ def parse_event(item: object) -> dict:
         "note": _note(item, "note"),
         "deleted": _flag(item, "deleted", default=False),
         "version": _whole(item, "version", 1, MAX_INT, default=1),
+        # Checked against the look-for's kind once the look-for is known (sync.services).
+        "data": _object(item, "data"),
     }
 
 
@@ -134,6 +136,13 @@ def _note(item: dict, key: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise Invalid(f"{key} must be valid Unicode text") from None
+    return value
+
+
+def _object(item: dict, key: str) -> dict | None:
+    value = _value(item, key, None)
+    if value is not None and not isinstance(value, dict):
+        raise Invalid(f"{key} must be an object or null")
     return value
 
 

@@ -21,13 +21,15 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, selectinload
 
+from .. import kinds
 from ..extensions import db
 from ..models import Coach, Cycle, CycleStatus, Event, LookFor, Observation, Teacher, utcnow
 from . import schema
 
 # What a newer version of an event may change; id and observation_id are fixed for life.
 EVENT_CORRECTABLE = (
-    "lookfor_id", "offset_ms", "recorded_at", "count", "duration_ms", "note", "deleted", "version",
+    "lookfor_id", "offset_ms", "recorded_at", "count", "duration_ms", "note", "data", "deleted",
+    "version",
 )
 
 
@@ -98,7 +100,8 @@ def open_cycles(coach: Coach) -> list[dict]:
             "teacher": {"id": cycle.teacher.id, "name": cycle.teacher.name},
             "goal": cycle.goal,
             "lookfors": [
-                {"id": lookfor.id, "label": lookfor.label, "kind": lookfor.kind}
+                {"id": lookfor.id, "label": lookfor.label, "kind": lookfor.kind,
+                 "config": lookfor.config or {}}
                 for lookfor in cycle.lookfors
             ],
         }
@@ -214,12 +217,14 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             deleted.add(found.id)
     lookfor_ids = {row["lookfor_id"] for _, row in rows} - {None}
     # Archived look-fors count: a tap recorded offline just before one was archived is kept.
-    lookfor_cycle = (
-        dict(
-            db.session.execute(
-                select(LookFor.id, LookFor.cycle_id).where(LookFor.id.in_(lookfor_ids))
-            ).all()
-        )
+    lookfors = (
+        {
+            found.id: found
+            for found in db.session.execute(
+                select(LookFor.id, LookFor.cycle_id, LookFor.kind, LookFor.config)
+                .where(LookFor.id.in_(lookfor_ids))
+            )
+        }
         if lookfor_ids
         else {}
     )
@@ -243,10 +248,14 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             verdicts.reject(index, "unknown observation")
         elif row["observation_id"] in deleted:
             pass  # its observation was deleted: accepted, and nothing is stored
-        elif row["lookfor_id"] is not None and lookfor_cycle.get(row["lookfor_id"]) != cycle_id:
+        elif row["lookfor_id"] is not None and (
+            row["lookfor_id"] not in lookfors or lookfors[row["lookfor_id"]].cycle_id != cycle_id
+        ):
             verdicts.reject(index, "unknown look-for")
         elif current is not None and current["observation_id"] != row["observation_id"]:
             verdicts.reject(index, "id already used")
+        elif (misfit := _misfit(row, lookfors.get(row["lookfor_id"]))) is not None:
+            verdicts.reject(index, misfit)
         elif current is None or _replaces(current, row):
             known[row["id"]] = row
             writes[row["id"]] = row
@@ -282,6 +291,21 @@ def _replaces(current: dict, row: dict) -> bool:
     return row["version"] > current["version"] or (
         row["deleted"] and row["version"] == current["version"]
     )
+
+
+def _misfit(row: dict, lookfor) -> str | None:
+    """Why the event's data does not fit its look-for's kind (None when it fits; the row's data
+    is then the kind's clean form). A tombstone is not checked: deleting must always work, even
+    after the look-for's config changed."""
+    if row["deleted"]:
+        return None
+    if lookfor is None:
+        return None if row["data"] is None else "data must be absent for a free note"
+    try:
+        row["data"] = kinds.get(lookfor.kind).parse_data(lookfor.config or {}, row)
+    except kinds.KindError as exc:
+        return str(exc)
+    return None
 
 
 def _insert(table: Table):

@@ -237,6 +237,10 @@ CSV_HEADER = [
     "duration_seconds",
     "note",
     "recorded_at",
+    "category",
+    "on",
+    "of",
+    "codes",
 ]
 
 
