@@ -17,6 +17,8 @@ from app.extensions import db
 from app.models import Debrief, Event, Observation
 from tests import helpers
 from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    chromium_path,
     heard_while_offline,
     lookfor_button,
     open_capture,
@@ -159,21 +161,40 @@ def debrief_with_private_notes(app, coach):
     return oid
 
 
-def test_back_after_signing_out_shows_no_coaching_data(phone, coach, debrief_with_private_notes):
-    page = phone.new_page()
+@pytest.fixture(scope="module")
+def browser_with_bfcache(playwright_instance):
+    """Chromium as a phone has it: Playwright turns the back/forward cache off by default."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("worker", ["allow", "block"])
+def test_back_after_signing_out_shows_no_coaching_data(
+    browser_with_bfcache, live_server, coach, debrief_with_private_notes, worker
+):
+    # Without the service worker too: then only the browser's own caches stand in the way.
+    context = browser_with_bfcache.new_context(base_url=live_server.url, viewport=PHONE,
+                                               service_workers=worker)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
     sign_in(page, coach.email, coach.password)
     page.goto(f"/observations/{debrief_with_private_notes}")
     expect(page.get_by_label("Private notes (never shared)")).to_have_value(PRIVATE)
     sign_out(page)
 
-    page.go_back()
-    page.wait_for_load_state()
+    # "commit": a page restored from the back/forward cache fires no load event.
+    page.go_back(wait_until="commit")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert PRIVATE not in page.content()
     assert "Hands up" not in page.content()
-    page.go_forward()
-    page.wait_for_load_state()
+    page.go_forward(wait_until="commit")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert PRIVATE not in page.content()
+    context.close()
 
 
 def test_the_worker_keeps_no_debrief_and_forgets_a_signed_out_coach(
