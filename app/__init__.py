@@ -35,13 +35,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     timezones.init_app(app)
 
-    from . import account, auth, cycles, debrief, observations, pwa, share, sync, teachers
+    from . import account, auth, cycles, debrief, library, observations, pwa, share, sync, teachers
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(teachers.bp)
     app.register_blueprint(cycles.bp)
+    app.register_blueprint(library.bp)
     app.register_blueprint(observations.bp)
     app.register_blueprint(debrief.bp)
     app.register_blueprint(share.bp)

@@ -676,7 +676,7 @@ def test_cycles_lists_open_cycles_with_live_lookfors_in_order(app, coach_client,
         aaron = add_teacher(as_coach(coach), "Aaron Early", None, None)
         aarons = create_cycle(aaron, goal="Aaron's goal", focus_area="student_outcomes",
                               lookfor_lines="One\nTwo")
-        aaron_lookfors = [{"id": lf.id, "label": lf.label, "kind": "tally"}
+        aaron_lookfors = [{"id": lf.id, "label": lf.label, "kind": "tally", "config": {}}
                           for lf in aarons.lookfors]
         expected_aaron = {"id": aarons.id, "teacher": {"id": aaron.id, "name": "Aaron Early"},
                           "goal": "Aaron's goal", "lookfors": aaron_lookfors}
@@ -691,8 +691,10 @@ def test_cycles_lists_open_cycles_with_live_lookfors_in_order(app, coach_client,
         {"id": coach.cycle_id,
          "teacher": {"id": coach.teacher_id, "name": "Teacher of Casey Coach"},
          "goal": "Students ask more of the questions",
-         "lookfors": [{"id": coach.lookfor_ids[2], "label": "Quote", "kind": "note"},
-                      {"id": coach.lookfor_ids[1], "label": "Teacher talk", "kind": "duration"}]},
+         "lookfors": [{"id": coach.lookfor_ids[2], "label": "Quote", "kind": "note",
+                       "config": {}},
+                      {"id": coach.lookfor_ids[1], "label": "Teacher talk", "kind": "duration",
+                       "config": {}}]},
     ]}
     assert [lf["label"] for lf in aaron_lookfors] == ["One", "Two"]
 

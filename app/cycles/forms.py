@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..models import CycleStatus, FocusArea, LookForKind
+from ..library.services import library
+from ..models import CycleStatus, FocusArea
 
 DEFAULT_NORMS = "Debrief within 24 hours of each observation"
 
@@ -25,12 +26,13 @@ class CycleForm(FlaskForm):
     target = StringField("Target", validators=[Optional(), Length(max=500)])
     norms = TextAreaField("Norms", default=DEFAULT_NORMS, validators=[Length(max=2000)])
     lookfors = TextAreaField("Look-fors", validators=[Length(max=5000)])
+    # Checkboxes, one per library tool (templates/library/_choices.html renders them).
+    tools = SelectMultipleField("Add from the library")
     submit = SubmitField("Save")
 
-
-class LookForForm(FlaskForm):
-    label = StringField("Label", validators=[DataRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=choices(LookForKind))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tools.choices = [(tool.slug, tool.title) for tool in library()]
 
 
 class StatusForm(FlaskForm):

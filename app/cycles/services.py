@@ -1,16 +1,24 @@
-"""Coaching cycles: one measurable goal, its look-fors, and the cycle's status.
+"""Coaching cycles: one measurable goal, its look-fors (each of a kind, with that kind's
+config), and the cycle's status.
 
 Every lookup goes through get_owned_cycle / get_owned_lookfor, which 404 for anyone but the
-owning coach."""
+owning coach. Recorded events are never reinterpreted: a look-for's kind is fixed once it has
+any event, and its config may not drop a category or code its live events use."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from flask import abort
 from sqlalchemy import func, select
 
 from .. import kinds
 from ..extensions import db
-from ..models import Coach, Cycle, CycleStatus, FocusArea, LookFor, LookForKind, Teacher
+from ..library import services as library
+from ..models import Coach, Cycle, CycleStatus, Event, FocusArea, LookFor, Teacher
+
+MAX_LOOKFORS = library.MAX_LOOKFORS
+KIND_LOCKED = ("Recorded events keep this kind. To record it another way, add a new look-for.")
 
 
 class CycleError(ValueError):
@@ -57,12 +65,20 @@ def create_cycle(
     target: str | None = None,
     norms: str | None = None,
     lookfor_lines: str | None = None,
+    tools: Iterable[str] = (),
 ) -> Cycle:
-    """Open a coaching cycle on one goal; each look-for line becomes a tally look-for."""
+    """Open a coaching cycle on one goal; each look-for line becomes a tally look-for, then
+    each chosen library tool (by slug) adds its look-fors."""
     if not goal.strip():
         raise CycleError("Write the one measurable goal.")
     if focus_area not in FocusArea.values():
         raise CycleError("Choose a focus area.")
+    lines = parse_lookfor_lines(lookfor_lines)
+    specs = [library.LookForSpec(label, "tally", {}) for label in lines]
+    for slug in dict.fromkeys(tools):
+        specs.extend(library_tool(slug).lookfors)
+    if len(specs) > MAX_LOOKFORS:
+        raise CycleError(f"A cycle holds at most {MAX_LOOKFORS} look-fors.")
     cycle = Cycle(
         teacher_id=teacher.id,
         goal=goal.strip(),
@@ -74,10 +90,7 @@ def create_cycle(
     )
     db.session.add(cycle)
     db.session.flush()
-    for position, label in enumerate(parse_lookfor_lines(lookfor_lines)):
-        db.session.add(
-            LookFor(cycle_id=cycle.id, label=label, kind=LookForKind.TALLY, position=position)
-        )
+    _append(cycle, specs, start=0)
     db.session.commit()
     return cycle
 
@@ -90,34 +103,130 @@ def set_status(cycle: Cycle, status: str) -> None:
     db.session.commit()
 
 
-def _check_lookfor(label: str, kind: str) -> str:
+def _check_label(label: str) -> str:
     label = label.strip()
     if not label:
         raise CycleError("A look-for needs a label.")
     if len(label) > 120:
         raise CycleError("Keep each look-for under 120 characters.")
-    if kind not in LookForKind.values():
-        raise CycleError("Choose a kind: " + ", ".join(kinds.get(k).label for k in kinds.names())
-                         + ".")
     return label
 
 
-def add_lookfor(cycle: Cycle, label: str, kind: str = LookForKind.TALLY) -> LookFor:
-    """Add a look-for at the end of the cycle's list."""
-    label = _check_lookfor(label, kind)
-    last = db.session.scalar(
-        select(func.max(LookFor.position)).where(LookFor.cycle_id == cycle.id)
+def _kind(name: str) -> kinds.Kind:
+    if name not in kinds.KINDS:
+        raise CycleError("Choose a kind: " + ", ".join(kinds.get(k).label for k in kinds.names())
+                         + ".")
+    return kinds.get(name)
+
+
+def _config(kind: kinds.Kind, raw: object) -> dict:
+    """The kind's clean config, or CycleError with its reason as a sentence."""
+    try:
+        return kind.parse_config(raw)
+    except kinds.KindError as exc:
+        raise CycleError(sentence(f"{kind.label}: {exc}")) from None
+
+
+def sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def live_count(cycle: Cycle) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(LookFor)
+        .where(LookFor.cycle_id == cycle.id, LookFor.archived.is_(False))
     )
-    lookfor = LookFor(cycle_id=cycle.id, label=label, kind=kind, position=(last or 0) + 1)
-    db.session.add(lookfor)
+
+
+def recorded_ids(lookfor_ids: Iterable[int]) -> set[int]:
+    """Which of these look-fors have any event, deleted or not: their kind is fixed."""
+    ids = list(lookfor_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(Event.lookfor_id).where(Event.lookfor_id.in_(ids)).distinct()
+    ))
+
+
+def _append(cycle: Cycle, specs: Iterable[library.LookForSpec], start: int | None = None) -> list:
+    if start is None:
+        last = db.session.scalar(
+            select(func.max(LookFor.position)).where(LookFor.cycle_id == cycle.id)
+        )
+        start = (last or 0) + 1
+    added = [
+        LookFor(cycle_id=cycle.id, label=spec.label, kind=spec.kind, config=spec.config,
+                position=start + offset)
+        for offset, spec in enumerate(specs)
+    ]
+    db.session.add_all(added)
+    return added
+
+
+def append_lookfors(cycle: Cycle, specs: list[library.LookForSpec]) -> list[LookFor]:
+    """Add checked look-fors (a library tool's, a tool file's) at the end, all or none."""
+    total = live_count(cycle) + len(specs)
+    if total > MAX_LOOKFORS:
+        raise CycleError(f"A cycle holds at most {MAX_LOOKFORS} look-fors: this would make "
+                         f"{total}. Remove some first.")
+    added = _append(cycle, specs)
     db.session.commit()
-    return lookfor
+    return added
 
 
-def update_lookfor(lookfor: LookFor, label: str, kind: str) -> LookFor:
-    """Rename a look-for and set its kind."""
-    lookfor.label = _check_lookfor(label, kind)
-    lookfor.kind = kind
+def library_tool(slug: str) -> library.Tool:
+    tool = library.get_tool(slug) if isinstance(slug, str) else None
+    if tool is None:
+        raise CycleError("Choose a tool from the library.")
+    return tool
+
+
+def add_tool(cycle: Cycle, slug: str) -> library.Tool:
+    """Append a library tool's look-fors to the cycle."""
+    tool = library_tool(slug)
+    append_lookfors(cycle, list(tool.lookfors))
+    return tool
+
+
+def import_tools(cycle: Cycle, raw: bytes) -> list[LookFor]:
+    """Append every look-for of a tool file, after checking them all (nothing half-imported)."""
+    try:
+        specs = library.parse_tool_file(raw)
+    except library.ToolFileError as exc:
+        raise CycleError(str(exc)) from None
+    return append_lookfors(cycle, specs)
+
+
+def export_tools(cycle: Cycle) -> dict:
+    """The cycle's live look-fors as a tool file."""
+    return library.export_document(cycle.lookfors)
+
+
+def add_lookfor(cycle: Cycle, label: str, kind: str = "tally", config: object = None) -> LookFor:
+    """Add a look-for at the end of the cycle's list."""
+    spec = library.LookForSpec(_check_label(label), kind, _config(_kind(kind), config))
+    return append_lookfors(cycle, [spec])[0]
+
+
+def update_lookfor(lookfor: LookFor, label: str, kind: str, config: object = None) -> LookFor:
+    """Rename a look-for, set its kind and its config (None: keep the config of the same
+    kind). The kind is fixed once events exist; the config must keep what they use."""
+    label, kind_ = _check_label(label), _kind(kind)
+    same_kind = kind == lookfor.kind
+    if not same_kind and recorded_ids([lookfor.id]):
+        raise CycleError(KIND_LOCKED)
+    if config is None:
+        config = lookfor.config if same_kind else {}
+    clean = _config(kind_, config)
+    if same_kind and clean != (lookfor.config or {}):
+        recorded = list(db.session.scalars(
+            select(Event.data).where(Event.lookfor_id == lookfor.id, Event.deleted.is_(False))
+        ))
+        try:
+            kind_.keep_recorded(lookfor.config or {}, clean, recorded)
+        except kinds.KindError as exc:
+            raise CycleError(sentence(f"{kind_.label}: {exc}")) from None
+    lookfor.label, lookfor.kind, lookfor.config = label, kind, clean
     db.session.commit()
     return lookfor
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..library.services import library
 from ..teachers.services import get_owned_teacher
-from . import services
-from .forms import CycleForm, LookForForm, StatusForm
+from . import editor, services
+from .forms import CycleForm, StatusForm
 
 bp = Blueprint("cycles", __name__)
 
@@ -13,7 +14,8 @@ bp = Blueprint("cycles", __name__)
 @bp.route("/teachers/<int:teacher_id>/cycles/new", methods=["GET", "POST"])
 @login_required
 def create(teacher_id: int):
-    """Open a coaching cycle on one measurable goal, with its look-fors typed one per line."""
+    """Open a coaching cycle on one measurable goal, with its look-fors typed one per line and
+    any tools chosen from the library."""
     teacher = get_owned_teacher(current_user, teacher_id)
     form = CycleForm()
     error = None
@@ -27,26 +29,22 @@ def create(teacher_id: int):
                 target=form.target.data,
                 norms=form.norms.data,
                 lookfor_lines=form.lookfors.data,
+                tools=form.tools.data or [],
             )
         except services.CycleError as exc:
             error = str(exc)
         else:
             return redirect(url_for("cycles.show", cycle_id=cycle.id))
     status = 400 if error or form.errors else 200
-    return render_template("cycles/new.html", teacher=teacher, form=form, error=error), status
+    return render_template("cycles/new.html", teacher=teacher, form=form, error=error,
+                           tools=library()), status
 
 
 @bp.get("/cycles/<int:cycle_id>")
 @login_required
 def show(cycle_id: int):
-    """The cycle: goal, status, look-fors (editable in place) and observations."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
-    return render_template(
-        "cycles/show.html",
-        cycle=cycle,
-        status_form=StatusForm(status=cycle.status),
-        new_lookfor=LookForForm(prefix="new"),
-    )
+    """The cycle: goal, status, look-fors (editable in place), the library and observations."""
+    return render_cycle(services.get_owned_cycle(current_user, cycle_id))
 
 
 @bp.post("/cycles/<int:cycle_id>/status")
@@ -66,63 +64,45 @@ def update_status(cycle_id: int):
     ), 400 if error else 200
 
 
-def render_lookfor_list(cycle, error: str | None = None, status: int = 200, form=None):
-    # Without htmx (scripts off) the same forms post normally: go back to the page.
-    if not request.htmx and not error:
+def editors(cycle, rows: dict | None = None) -> dict[int, editor.Editor]:
+    """Each live look-for's editor: as saved, or as `rows` gives it (a form sent back)."""
+    locked = services.recorded_ids(lf.id for lf in cycle.lookfors)
+    rows = rows or {}
+    return {lf.id: rows.get(lf.id) or editor.stored(lf, lf.id in locked) for lf in cycle.lookfors}
+
+
+def render_cycle(cycle, status: int = 200, *, rows: dict | None = None, new=None,
+                 error: str | None = None, tools: dict | None = None):
+    """The whole cycle page; rows, new, error and tools carry a form that was sent back."""
+    return render_template(
+        "cycles/show.html",
+        cycle=cycle,
+        status_form=StatusForm(status=cycle.status),
+        editors=editors(cycle, rows),
+        new_editor=new or editor.blank(),
+        error=error,
+        notice=None,
+        tools=library(),
+        tools_state=tools or {},
+    ), status
+
+
+def render_lookfor_list(cycle, error: str | None = None, status: int = 200, *, new=None,
+                        notice: str | None = None, oob: bool = False):
+    """The look-for list fragment (htmx), or, without htmx, back to the page (or the page with
+    the error)."""
+    if not request.htmx:
+        if status >= 400 or (new is not None and new.message):
+            return render_cycle(cycle, status, new=new, error=error)
+        if notice:
+            flash(notice)
         return redirect(url_for("cycles.show", cycle_id=cycle.id))
     return render_template(
         "cycles/_lookfor_list.html",
         cycle=cycle,
-        new_lookfor=form or LookForForm(prefix="new", formdata=None),
+        editors=editors(cycle),
+        new_editor=new or editor.blank(),
         error=error,
+        notice=notice,
+        oob=oob,
     ), status
-
-
-@bp.post("/cycles/<int:cycle_id>/lookfors")
-@login_required
-def add_lookfor(cycle_id: int):
-    """Add a look-for; answers with the whole look-for list."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
-    form = LookForForm(prefix="new")
-    try:
-        services.add_lookfor(cycle, form.label.data or "", form.kind.data or "")
-    except services.CycleError as exc:
-        return render_lookfor_list(cycle, str(exc), 400, form)
-    return render_lookfor_list(cycle)
-
-
-@bp.post("/cycles/<int:cycle_id>/lookfors/<int:lookfor_id>")
-@login_required
-def update_lookfor(cycle_id: int, lookfor_id: int):
-    """Rename a look-for or change its kind; answers with its row."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
-    form = LookForForm(prefix=f"lf{lookfor.id}")
-    error = None
-    try:
-        services.update_lookfor(lookfor, form.label.data or "", form.kind.data or "")
-    except services.CycleError as exc:
-        error = str(exc)
-    return render_template(
-        "cycles/_lookfor.html", lookfor=lookfor, form=form, error=error, saved=not error
-    ), 400 if error else 200
-
-
-@bp.post("/cycles/<int:cycle_id>/lookfors/<int:lookfor_id>/move")
-@login_required
-def move_lookfor(cycle_id: int, lookfor_id: int):
-    """Move a look-for up or down; answers with the whole look-for list."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
-    try:
-        services.move_lookfor(lookfor, request.form.get("direction", ""))
-    except services.CycleError as exc:
-        return render_lookfor_list(lookfor.cycle, str(exc), 400)
-    return render_lookfor_list(lookfor.cycle)
-
-
-@bp.post("/cycles/<int:cycle_id>/lookfors/<int:lookfor_id>/delete")
-@login_required
-def remove_lookfor(cycle_id: int, lookfor_id: int):
-    """Remove a look-for from the cycle; answers with the whole look-for list."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
-    services.remove_lookfor(lookfor)
-    return render_lookfor_list(lookfor.cycle)

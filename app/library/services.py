@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import kinds
+from ..kinds.base import text
 
 FORMAT, VERSION = "lookfor-tools", 1
 MAX_LOOKFORS = 40
@@ -54,9 +55,10 @@ def parse_tool_file(raw: bytes | str) -> list[LookForSpec]:
         raise ToolFileError("That file is not a Lookfor tool file (it is not JSON).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ToolFileError('That file is not a Lookfor tool file (no "format": "lookfor-tools").')
-    if document.get("version") != VERSION:
-        raise ToolFileError(f"That tool file is version {document.get('version')!r}; "
-                            f"this Lookfor reads version {VERSION}.")
+    version = document.get("version")
+    if version != VERSION or type(version) is not int:
+        said = f"is version {version}" if type(version) is int else "has no version number"
+        raise ToolFileError(f"That tool file {said}; this Lookfor reads version {VERSION}.")
     items = document.get("lookfors")
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_LOOKFORS:
         raise ToolFileError(f"A tool file holds 1 to {MAX_LOOKFORS} look-fors.")
@@ -72,15 +74,18 @@ def parse_tool_file(raw: bytes | str) -> list[LookForSpec]:
 def parse_spec(item: object) -> LookForSpec:
     if not isinstance(item, dict):
         raise kinds.KindError("each look-for must be an object")
-    label = item.get("label")
-    if not isinstance(label, str) or not label.strip() or len(label.strip()) > 120:
-        raise kinds.KindError("a label of 1 to 120 characters is needed")
-    if "\x00" in label:
-        raise kinds.KindError("the label must not contain a NUL character")
+    label = text(item.get("label"), "the label", 120)
     kind = item.get("kind")
-    if kind not in kinds.KINDS:
-        raise kinds.KindError(f"unknown kind {kind!r}")
-    return LookForSpec(label.strip(), kind, kinds.get(kind).parse_config(item.get("config")))
+    if not isinstance(kind, str) or kind not in kinds.KINDS:
+        known = ", ".join(kinds.names())
+        raise kinds.KindError(f"unknown kind {short(kind)} (Lookfor knows {known})")
+    return LookForSpec(label, kind, kinds.get(kind).parse_config(item.get("config")))
+
+
+def short(value: object) -> str:
+    """A value from a file, quoted and cut short enough to put in a message."""
+    said = repr(value)
+    return said if len(said) <= 40 else said[:37] + "…"
 
 
 def export_document(lookfors) -> dict:
