@@ -232,3 +232,34 @@ def test_a_failed_save_of_the_end_puts_the_screen_back(phone_page, app, coach):
     page.wait_for_url(f"**/observations/{observation_id}")
     (talk_event,) = stored_events(app, observation_id).values()
     assert talk_event["duration_ms"] is not None
+
+
+def test_an_observation_started_by_mistake_can_be_deleted(phone_page, app, coach):
+    page = phone_page
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    lookfor_button(page, "Student question").click()
+    expect(sync_status(page)).to_have_text("All changes synced")
+
+    page.goto(f"/cycles/{coach.cycle_id}")
+    page.get_by_role("link", name="Debrief").click()
+    page.wait_for_url(f"**/observations/{observation_id}")
+    confirm = page.get_by_role("button", name="Yes, delete this observation")
+    expect(confirm).to_be_hidden()  # the first press only asks
+    page.get_by_role("button", name="Delete observation").click()
+    expect(confirm).to_be_visible()
+    confirm.click()
+
+    page.wait_for_url(f"**/cycles/{coach.cycle_id}")
+    expect(page.get_by_text("Observation deleted.")).to_be_visible()
+    expect(page.get_by_text("No observations yet.")).to_be_visible()
+    observation = stored_observation(app, observation_id)
+    assert observation.deleted_at is not None and stored_events(app, observation_id) == {}
+    assert page.request.get(f"/observations/{observation_id}").status == 404
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+
+    # This device forgot it too: the capture screen does not resume it.
+    assert read_outbox(page) == {"observations": [], "events": []}
+    page.goto(f"/cycles/{coach.cycle_id}/capture")
+    expect(page.get_by_role("button", name="Start observation")).to_be_visible()
