@@ -83,6 +83,7 @@ async function end() {
 
 // Also reached when another tab ended this observation: this tab stops recording into it.
 async function showEnded() {
+  if (endDialog.open) endDialog.close();
   wakeLock?.release?.();
   clearInterval(ticker);
   setState("ended");
