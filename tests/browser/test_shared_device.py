@@ -357,3 +357,35 @@ def test_a_version_1_outbox_upgrades_with_nothing_lost_or_shown(
     outbox = read_outbox(page)
     assert all(r["pending"] == 0 and r["coach_id"] == coach.coach_id
                for r in outbox["events"] + outbox["observations"])
+
+
+def test_a_tab_left_open_for_one_coach_never_sends_under_another(
+    phone, app, coach, other_coach, live_server
+):
+    casey_tab = phone.new_page()
+    sign_in(casey_tab, coach.email, coach.password)
+    ready_for_the_day(casey_tab)
+    phone.set_offline(True)
+    open_capture(casey_tab, coach.cycle_id)
+    lookfor_button(casey_tab, "Student question").click()
+    expect(sync_status(casey_tab)).to_have_text("2 changes waiting to sync")
+    caseys = {r["id"] for r in read_outbox(casey_tab)["events"]}
+
+    # In another tab Casey signs out (the server is failing, so nothing has synced) and Olive
+    # signs in; Casey's capture tab is still open.
+    live_server.sync_fault.extend([500] * 50)
+    phone.set_offline(False)
+    other_tab = phone.new_page()
+    other_tab.goto("/")
+    sign_out(other_tab, confirm=True)
+    sign_in(other_tab, other_coach.email, other_coach.password)
+    live_server.sync_fault.clear()
+    live_server.sync_batches.clear()
+
+    casey_tab.bring_to_front()
+    phone.set_offline(True)
+    phone.set_offline(False)  # "online": Casey's tab tries to sync, with Olive's session
+    expect(sync_status(casey_tab)).to_have_text("Sign in again to sync")
+    assert not {e["id"] for b in live_server.sync_batches for e in b["events"]} & caseys
+    assert not stored_ids(app, Event) & caseys
+    assert caseys <= {r["id"] for r in read_outbox(casey_tab)["events"] if r["pending"] == 1}
