@@ -35,6 +35,8 @@ def test_coach_sets_up_a_cycle_and_edits_a_lookfor(page, coach, live_server):
     second = rows.nth(1)
     second.get_by_label("Label").fill("Teacher talk time")
     second.get_by_label("Kind").select_option("duration")
+    # The kind's own fields and help come in first (an htmx GET of the fields fragment).
+    expect(second.get_by_text("Tap to start, tap again to stop")).to_be_visible()
     live_server.requests.clear()
     second.get_by_role("button", name="Save").click()
     expect(page.locator("#lookfors li").nth(1).get_by_text("Saved")).to_be_visible()
