@@ -277,8 +277,8 @@ def test_config_fields_fragment_for_the_chosen_kind(coach_client, coach, ctx):
     assert "Recall\nInference</textarea>" in html
     assert coach_client.get(f"{base}?prefix=x1&x1-kind=scan").status_code == 404
     assert coach_client.get(f"{base}?prefix=new&new-kind=sociogram").status_code == 400
-    other = coach_client.get(f"{base}?prefix=lf999&lf999-kind=scan")
-    assert other.status_code == 404
+    for absent in ("lf999", f"lf{2**31}", "lf9999999999"):
+        assert coach_client.get(f"{base}?prefix={absent}&{absent}-kind=scan").status_code == 404
 
 
 def test_without_scripts_a_new_kind_comes_back_with_its_fields(coach_client, coach, ctx):

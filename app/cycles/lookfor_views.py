@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import kinds
+from ..security import MAX_ID
 from . import editor, services
 from .views import bp, render_cycle, render_lookfor_list
 
@@ -77,6 +78,8 @@ def lookfor_fields(cycle_id: int):
         abort(404)
     lookfor = None
     if prefix != "new":
+        if int(prefix[2:]) > MAX_ID:  # as the routes' own ids: past 32 bits is no id
+            abort(404)
         lookfor = services.get_owned_lookfor(current_user, cycle.id, int(prefix[2:]))
     kind = request.args.get(f"{prefix}-kind", "tally")
     if kind not in kinds.KINDS:
