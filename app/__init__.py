@@ -35,7 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     timezones.init_app(app)
 
-    from . import account, auth, cycles, debrief, library, observations, pwa, share, sync, teachers
+    from . import (
+        account,
+        auth,
+        cycles,
+        debrief,
+        library,
+        observations,
+        pwa,
+        share,
+        summary,
+        sync,
+        teachers,
+    )
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
@@ -45,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(library.bp)
     app.register_blueprint(observations.bp)
     app.register_blueprint(debrief.bp)
+    app.register_blueprint(summary.bp)
     app.register_blueprint(share.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(sync.bp)

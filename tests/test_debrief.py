@@ -225,7 +225,7 @@ def test_csv_leaves_out_tombstones_and_private_notes(coach_client, coach, app):
     body = coach_client.get(f"/observations/{oid}/events.csv").get_data(as_text=True)
     lines = body.strip().splitlines()
     assert lines[0] == ("observation_id,event_id,clock,offset_seconds,lookfor,kind,count,"
-                        "duration_seconds,note,recorded_at,category,on,of,codes")
+                        "duration_seconds,note,recorded_at,category,on,of,codes,seat")
     assert len(lines) == 2 and ",62:05," in lines[1] and "SECRET" not in body
 
 

@@ -16,9 +16,11 @@ def mark(offset_ms=0, count=1, duration_ms=None, note=None, data=None) -> Mark:
 
 
 def test_registry_orders_every_kind_and_derives_the_check():
-    assert kinds.names() == ["tally", "duration", "note", "category", "scan", "interval", "timer"]
+    assert kinds.names() == ["tally", "duration", "note", "category", "scan", "interval", "timer",
+                             "seatmap"]
     assert kinds.check_sql() == (
-        "kind in ('tally', 'duration', 'note', 'category', 'scan', 'interval', 'timer')"
+        "kind in ('tally', 'duration', 'note', 'category', 'scan', 'interval', 'timer', "
+        "'seatmap')"
     )
 
 

@@ -52,6 +52,8 @@ def format_trend_value(value: float | None, unit: str) -> str:
         return format_seconds(value)
     if unit == "rate":
         return format_rate(value)
+    if unit == "ratio":
+        return f"{value:.2f}"
     return f"{value:g}"
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 TEN_MINUTES_MS = 10 * 60 * 1000
 # Columns every kind may fill, appended to the events CSV after `recorded_at` (in this order).
-CSV_EXTRA = ("category", "on", "of", "codes")
+CSV_EXTRA = ("category", "on", "of", "codes", "seat")
 
 
 class KindError(ValueError):
@@ -39,7 +39,7 @@ class TrendValue(NamedTuple):
     key: str  # stable within the look-for: "" for its one series, else a category or code
     label: str  # what the series shows, e.g. "share of the lesson"
     value: float | None
-    unit: str  # "percent" (a fraction 0–1), "rate" (per 10 minutes), "count" or "ms"
+    unit: str  # "percent" (a fraction 0–1), "rate" (per 10 minutes), "ratio", "count" or "ms"
 
 
 def ratio(numerator: int | Fraction, denominator: int | Fraction) -> float | None:
@@ -146,6 +146,14 @@ class Kind:
         figures are the same function over every observation's events and summed lengths."""
         count = sum(mark.count for mark in marks)
         return {"count": count, "rate_per_10": ratio(count * TEN_MINUTES_MS, length_ms)}
+
+    def pooled(self, config: Mapping, parts: list[tuple[list[Mark], int]]) -> dict:
+        """Figures over several observations, each given as (its marks, its length): by
+        default the figures of all the marks at once against the summed lengths (summed before
+        dividing). A kind whose events mean something only within their observation (an
+        absence) overrides it."""
+        return self.figures(config, [m for marks, _ in parts for m in marks],
+                            sum(length for _, length in parts))
 
     def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
         return [TrendValue("", "per 10 minutes", figures.get("rate_per_10"), "rate")]

@@ -15,9 +15,8 @@ def lookfor_figures(lookfor: LookFor, facts: ObservationFacts) -> dict:
 def pooled_figures(lookfor: LookFor, all_facts: list[ObservationFacts]) -> dict:
     """Summed before dividing: the kind's figures over every observation's events at once,
     against the lengths added up."""
-    marks = [mark for facts in all_facts for mark in facts.marks.get(lookfor.id, [])]
-    length = sum(facts.length_ms for facts in all_facts)
-    return kinds.get(lookfor.kind).figures(lookfor.config or {}, marks, length)
+    parts = [(facts.marks.get(lookfor.id, []), facts.length_ms) for facts in all_facts]
+    return kinds.get(lookfor.kind).pooled(lookfor.config or {}, parts)
 
 
 def shown_lookfors(lookfors: list[LookFor], all_facts: list[ObservationFacts]) -> list[LookFor]:

@@ -241,6 +241,7 @@ CSV_HEADER = [
     "on",
     "of",
     "codes",
+    "seat",
 ]
 
 
