@@ -145,7 +145,8 @@ def test_parse_lookfor_lines(text, expected):
 
 # The look-for editor: a kind and its config --------------------------------------------------
 
-KIND_LABELS = ["Tally", "Duration", "Note", "Category", "Scan", "Interval", "Timer"]
+KIND_LABELS = ["Tally", "Duration", "Note", "Category", "Scan", "Interval", "Timer",
+               "Participation map"]
 
 
 def test_kind_select_offers_every_kind_of_the_registry_in_order(coach_client, coach):

@@ -218,7 +218,7 @@ def test_csv_carries_each_kinds_columns(coach_client, coach, kinds_cycle):
     sync(coach_client, [obs], events)
     body = coach_client.get(f"/observations/{obs['id']}/events.csv").get_data(as_text=True)
     rows = {r["kind"]: r for r in csv.DictReader(io.StringIO(body))}
-    assert list(rows["scan"])[-4:] == ["category", "on", "of", "codes"]
+    assert list(rows["scan"])[-5:] == ["category", "on", "of", "codes", "seat"]
     assert rows["category"]["category"] == "Inference"
     assert (rows["scan"]["on"], rows["scan"]["of"]) == ("23", "28")
     assert rows["interval"]["codes"] == "Lec CQ"

@@ -1,0 +1,19 @@
+"""Typed models: coaches own teachers, teachers have coaching cycles, cycles have look-fors and
+observations, observations have events. Small derived facts live here; use cases live in each
+area's services module. One module per group of tables; every model is importable from here."""
+
+from __future__ import annotations
+
+from .accounts import Coach, CoachSession
+from .base import Choice, CycleStatus, FocusArea, LookForKind, UTCDateTime, utcnow
+from .coaching import Cycle, LookFor, Teacher
+from .conversation import Debrief, NextStep
+from .observations import Event, Observation
+from .sharing import ShareLink
+from .throttle import RateLimitHit
+
+__all__ = [
+    "Choice", "Coach", "CoachSession", "Cycle", "CycleStatus", "Debrief", "Event", "FocusArea",
+    "LookFor", "LookForKind", "NextStep", "Observation", "RateLimitHit", "ShareLink", "Teacher",
+    "UTCDateTime", "utcnow",
+]
