@@ -9,11 +9,11 @@ from .base import Choice, CycleStatus, FocusArea, LookForKind, UTCDateTime, utcn
 from .coaching import Cycle, LookFor, Teacher
 from .conversation import Debrief, NextStep
 from .observations import Event, Observation
-from .sharing import ShareLink
+from .sharing import CycleShareLink, ShareLink
 from .throttle import RateLimitHit
 
 __all__ = [
-    "Choice", "Coach", "CoachSession", "Cycle", "CycleStatus", "Debrief", "Event", "FocusArea",
-    "LookFor", "LookForKind", "NextStep", "Observation", "RateLimitHit", "ShareLink", "Teacher",
-    "UTCDateTime", "utcnow",
+    "Choice", "Coach", "CoachSession", "Cycle", "CycleShareLink", "CycleStatus", "Debrief",
+    "Event", "FocusArea", "LookFor", "LookForKind", "NextStep", "Observation", "RateLimitHit",
+    "ShareLink", "Teacher", "UTCDateTime", "utcnow",
 ]

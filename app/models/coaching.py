@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import kinds
@@ -48,6 +49,21 @@ class Cycle(db.Model):
     norms: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=CycleStatus.PLANNING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The goal as a measure Lookfor computes from each observation (a key from a kind's
+    # measures, app/kinds), with its baseline and target in the measure's unit.
+    measure: Mapped[str | None] = mapped_column(String(200))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    baseline_from_first: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false())
+    goal_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The planning conference, and the coach's own words for the cycle report.
+    planning_notes: Mapped[str | None] = mapped_column(Text)
+    report_overview: Mapped[str | None] = mapped_column(Text)
+    report_reflection: Mapped[str | None] = mapped_column(Text)
+    # The cycle this one follows with the same teacher (Try-Measure-Learn's next goal).
+    previous_cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cycle.id", ondelete="SET NULL"))
 
     teacher: Mapped[Teacher] = relationship(back_populates="cycles")
     # Live look-fors in display order; archived ones stay in the table for old events.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,6 +27,8 @@ class Debrief(db.Model):
     private_notes: Mapped[str | None] = mapped_column(Text)
     teacher_reflection: Mapped[str | None] = mapped_column(Text)
     reflection_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The coach's notes beside each step of the GROW guide: {"goal": …, "reality": …, …}.
+    grow_notes: Mapped[dict | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     observation: Mapped[Observation] = relationship(back_populates="debrief")
@@ -43,5 +45,10 @@ class NextStep(db.Model):
     who: Mapped[str | None] = mapped_column(String(120))
     by_when: Mapped[date | None] = mapped_column(Date)
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Looked at again in the next debrief ("From last time"): done, or not yet.
+    status: Mapped[str | None] = mapped_column(String(10))
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     observation: Mapped[Observation] = relationship(back_populates="next_steps")
+
+    __table_args__ = (CheckConstraint("status in ('done', 'not_yet')", name="status"),)
