@@ -27,6 +27,14 @@ SHELL_FILES = (
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
 )
+# Every kind's capture module (and the registry) is in the shell too, so a capture screen opens
+# with no network whatever tools its cycle uses; a new kind's file joins by being there.
+KIND_MODULES = "js/kinds"
+
+
+def shell_files() -> list[str]:
+    kinds = Path(current_app.static_folder) / KIND_MODULES
+    return [*SHELL_FILES, *(f"{KIND_MODULES}/{path.name}" for path in sorted(kinds.glob("*.js")))]
 
 
 @cache
@@ -46,12 +54,12 @@ def static_url(filename: str) -> str:
 
 
 def shell_urls() -> list[str]:
-    return [static_url(name) for name in SHELL_FILES]
+    return [static_url(name) for name in shell_files()]
 
 
 def shell_version(extra: bytes = b"") -> str:
     """One hash over every shell file (and the worker's own source)."""
     digest = hashlib.sha256(extra)
-    for name in SHELL_FILES:
+    for name in shell_files():
         digest.update(file_hash(name).encode())
     return digest.hexdigest()[:16]

@@ -1,6 +1,8 @@
 // The capture screen: the look-for buttons wait until "Start observation" is pressed (nothing
 // starts by accident); an unfinished observation of today resumes on reload with no press.
 // "End observation" asks once, in an in-page dialog, then stores the end and opens the debrief.
+// Each look-for's controls belong to its kind's module (kinds/), loaded for the kinds in use.
+import { load } from "./kinds/index.js";
 import * as outbox from "./outbox.js";
 import { clock, createRecorder, uuid } from "./recorder.js";
 import { onState, syncNow, syncSoon } from "./sync.js";
@@ -12,7 +14,9 @@ const clockEl = $("clock");
 const startButton = $("start-button");
 const endDialog = $("end-dialog");
 const session = { observation: null, startedMs: 0 };
-const rec = createRecorder(config, session);
+// A kind that failed to load shows as such; the others still record.
+const kinds = await load(config.lookfors.map((lf) => lf.kind)).catch(() => ({}));
+const rec = createRecorder(config, session, kinds);
 
 let wakeLock = null;
 let ticker = null;
@@ -22,7 +26,7 @@ function setState(state) {
 }
 
 function enable(on) {
-  for (const b of document.querySelectorAll(".tap, .capture-actions button")) b.disabled = !on;
+  for (const b of document.querySelectorAll("#tap-grid button, .capture-actions button")) b.disabled = !on;
 }
 
 async function keepAwake() {
@@ -39,7 +43,10 @@ function run() {
   startButton.hidden = true;
   enable(true);
   rec.show();
-  const tick = () => { clockEl.textContent = clock(rec.offsetNow()); };
+  const tick = () => {
+    clockEl.textContent = clock(rec.offsetNow());
+    rec.tick();
+  };
   tick();
   ticker = setInterval(tick, 250);
   keepAwake();
@@ -91,13 +98,13 @@ async function showEnded() {
   const { observation } = session;
   const debriefUrl = `/observations/${observation.id}`;
   $("ended-debrief").href = debriefUrl;
-  $("ended-counts").replaceChildren(...config.lookfors.map((lf) => {
+  $("ended-counts").replaceChildren(...rec.counts().map(([label, n]) => {
     const row = document.createElement("tr");
     const name = document.createElement("th");
     name.scope = "row";
-    name.textContent = lf.label;
+    name.textContent = label;
     const count = document.createElement("td");
-    count.textContent = String(rec.countOf(lf.id));
+    count.textContent = String(n);
     row.append(name, count);
     return row;
   }));
@@ -142,9 +149,11 @@ async function begin() {
   run();
 }
 
-document.getElementById("tap-grid").addEventListener("click", (event) => {
-  const button = event.target.closest("button.tap");
-  if (button && !button.disabled) rec.tap(Number(button.dataset.lookforId));
+// A tap goes to the control of the look-for it is in, whatever its kind.
+$("tap-grid").addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  const cell = button?.closest("[data-lookfor-id]");
+  if (cell && !button.disabled) rec.tap(Number(cell.dataset.lookforId), button);
 });
 startButton.addEventListener("click", start);
 $("note-button").addEventListener("click", () => rec.openNote(null));
@@ -175,7 +184,6 @@ outbox.onChange(async (remote) => {
   const stored = await outbox.getObservation(session.observation.id);
   if (stored?.ended_at) {
     session.observation.ended_at = stored.ended_at;
-    rec.endedElsewhere();
     await showEnded();
   }
 });

@@ -1,6 +1,7 @@
 // The outbox: every observation and event lives in IndexedDB until the server has accepted
 // it; strict durability, so "saved" means on disk. `pending`: 1 waiting to sync, 0 accepted,
-// 2 "Not accepted" (refused MAX_REJECTIONS times: kept to read, export or discard; not sent).
+// 2 "Not accepted" (refused MAX_REJECTIONS times: kept to read, export or discard; not sent),
+// 3 a draft (a timer still running: kept so a reload restores it, sent once it stops).
 // Records belong to the coach who wrote them (`coach_id`, from the page's coach-id meta): one
 // coach never sees, counts, sends or exports another's. Records from version 1 have no owner:
 // shown to no one, sent with any coach's batch (the server takes only its coach's items, which
@@ -10,6 +11,7 @@ const DB_NAME = "lookfor";
 export const MAX_REJECTIONS = 5;
 export const WAITING = 1;
 export const NOT_ACCEPTED = 2;
+export const DRAFT = 3;
 
 // One step per database version, run in order from the device's version: a new version is
 // one more step at the end.
@@ -28,6 +30,16 @@ const UPGRADES = [
     for (const name of ["observations", "events"]) {
       tx.objectStore(name).createIndex("coach_pending", ["coach_id", "pending"]);
     }
+  },
+  // v3: events carry their kind's `data` (a category, a scan, interval codes); older have none.
+  (db, tx) => {
+    const cursor = tx.objectStore("events").openCursor();
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at) return;
+      if (at.value.data === undefined) at.update({ ...at.value, data: null });
+      at.continue();
+    };
   },
 ];
 const DB_VERSION = UPGRADES.length;
@@ -125,6 +137,23 @@ export function putObservation(observation) {
 export function putEvent(event) {
   return write(["events"], (tx) => {
     tx.objectStore("events").put(fresh(event));
+  });
+}
+
+// Kept on the device and not sent (a running timer has no duration the server would take).
+export function putDraft(event) {
+  return write(["events"], (tx) => {
+    tx.objectStore("events").put({ ...fresh(event), pending: DRAFT });
+  });
+}
+
+// Stored only if no record has its id: a record the screen makes itself (an interval closing
+// untouched) never overwrites one another tab wrote.
+export function putNew(event) {
+  return write(["events"], (tx) => {
+    const store = tx.objectStore("events");
+    const request = store.getKey(event.id);
+    request.onsuccess = () => { if (request.result === undefined) store.put(fresh(event)); };
   });
 }
 

@@ -1,7 +1,8 @@
-// The capture screen's recording: one big button per look-for. A tap changes the count in the
+// The capture screen's recording core. Each look-for's controls come from its kind's module
+// (kinds/<kind>.js), which records through the functions here: a tap changes the figure in the
 // same frame, then goes to the outbox (IndexedDB) at once; sync follows when there is a network.
-// Every write is shown as unsaved until it is on disk; a failed write is loud and its change
-// is put back, so the screen never shows something that is not stored.
+// Every write is shown as unsaved until it is on disk; a failed write is loud and its change is
+// put back, so the screen never shows something that is not stored.
 import * as outbox from "./outbox.js";
 import { syncSoon } from "./sync.js";
 
@@ -21,22 +22,58 @@ export function clock(ms) {
   return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 }
 
+// A small element builder for the kinds' controls: hyphenated keys and "role" are attributes.
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key.includes("-") || key === "role") el.setAttribute(key, value);
+    else el[key] = value;
+  }
+  el.append(...children);
+  return el;
+}
+
+// The big button most kinds are: its accessible name is "label figure" (then `more`, if any).
+export function tapButton(lf, figureText = "0") {
+  const figure = h("span", { className: "tap-count" }, figureText);
+  const more = h("small", { className: "tap-more" });
+  const button = h("button", { type: "button", className: `tap colour-${lf.colour}`, disabled: true },
+    h("span", { className: "tap-label" }, lf.label), " ", figure, " ", more);
+  return { el: button, button, figure, more };
+}
+
+// A button that counts its live events (tally, duration, note).
+export function counter(lf) {
+  const control = tapButton(lf);
+  let n = 0;
+  const show = () => { control.figure.textContent = String(n); };
+  return {
+    ...control,
+    add(event) { n += event.count; show(); },
+    remove(event) { n -= event.count; show(); },
+    count: () => n,
+  };
+}
+
+// For a kind this copy of the app does not know yet (the server is newer than the cache).
+function unknown(lf) {
+  return { el: h("p", { className: "tap-unknown" }, `${lf.label}: this tool needs the app updated (reload when online).`),
+    add() {}, remove() {}, count: () => 0 };
+}
+
 // session: { observation, startedMs }, set by the screen when the observation starts.
-export function createRecorder(config, session) {
+// kinds: kind name -> its module ({ mount(lookfor, api) -> control }).
+export function createRecorder(config, session, kinds) {
   const savedMark = $("saved-mark");
   const alertEl = $("capture-alert");
   const lastAction = $("last-action");
   const notePanel = $("note-panel");
   const noteText = $("note-text");
   const undoButton = $("undo-button");
-  const buttons = new Map(
-    [...document.querySelectorAll("button.tap")].map((b) => [Number(b.dataset.lookforId), b]));
-  const countEls = new Map([...buttons].map(([id, b]) => [id, b.querySelector(".tap-count")]));
-  const counts = new Map(); // look-for id -> live count, kept as events come and go
+  const controls = new Map(); // look-for id -> its kind's control
   const lookfors = new Map(config.lookfors.map((lf) => [lf.id, lf]));
 
-  let live = [];          // this observation's live events, oldest first
-  let running = null;     // the duration event now running, if any
+  let live = [];          // this observation's live events (drafts included)
   let noteDraft = null;   // where and when "Note" was tapped
   let unsaved = 0;
   let seq = 0;
@@ -45,25 +82,12 @@ export function createRecorder(config, session) {
   const nextSeq = () => Date.now() * 1000 + (seq++ % 1000);
   const labelOf = (event) => (event.lookfor_id == null ? "Note"
     : lookfors.get(event.lookfor_id)?.label ?? "Look-for");
-  const countOf = (id) => counts.get(id) ?? 0;
-
-  // Every change to `live` goes through here, so the counts never need recounting on a tap.
-  function tally(event, sign) {
-    if (event.lookfor_id != null) counts.set(event.lookfor_id, countOf(event.lookfor_id) + sign * event.count);
-  }
-
-  function showCount(id) {
-    const el = countEls.get(id);
-    if (el) el.textContent = String(countOf(id));
-  }
-
-  function showRunning() {
-    for (const [id, button] of buttons) {
-      if (button.dataset.kind === "duration") {
-        button.setAttribute("aria-pressed", String(running?.lookfor_id === id));
-      }
-    }
-  }
+  const controlOf = (event) => controls.get(event.lookfor_id);
+  const say = (text) => { lastAction.textContent = text; };
+  // Undo takes back the coach's latest action: the live event changed last by a tap (seq 0
+  // marks a record the screen made itself, such as an interval closing untouched).
+  const latest = () => live.reduce((a, e) => (e.seq > 0 && (!a || e.seq > a.seq) ? e : a), null);
+  const showUndo = () => { undoButton.disabled = !latest(); };
 
   function shout(message) {
     alertEl.textContent = message;
@@ -88,6 +112,7 @@ export function createRecorder(config, session) {
     }, (error) => {
       unsaved -= 1;
       undo();
+      showUndo();
       savedMark.dataset.saved = "false";
       savedMark.textContent = "NOT SAVED";
       shout(`Could not save on this device (${error?.name || "storage error"}). ${failed}`);
@@ -98,62 +123,68 @@ export function createRecorder(config, session) {
   function newEvent(lookforId, extra = {}) {
     return {
       id: uuid(), observation_id: session.observation.id, lookfor_id: lookforId,
-      offset_ms: offsetNow(), recorded_at: new Date().toISOString(), count: 1,
-      duration_ms: null, note: null, deleted: false, version: 1, seq: nextSeq(), ...extra,
+      offset_ms: offsetNow(), recorded_at: new Date().toISOString(), count: 1, duration_ms: null,
+      note: null, data: null, deleted: false, version: 1, seq: nextSeq(), ...extra,
     };
   }
 
-  function record(event) {
+  // A new event: its figure changes now, then it is written (how: "draft" keeps it on the
+  // device, "new" writes it only if no record has its id). `said` goes on the last-action
+  // line; null for records the screen makes itself, which neither buzz nor speak.
+  function record(event, said, how) {
+    const control = controlOf(event);
     live.push(event);
-    tally(event, 1);
-    if (event.lookfor_id != null) showCount(event.lookfor_id);
-    store(outbox.putEvent(event), () => {
+    control?.add(event);
+    const put = how === "draft" ? outbox.putDraft : how === "new" ? outbox.putNew : outbox.putEvent;
+    store(put(event), () => {
       live = live.filter((e) => e !== event);
-      tally(event, -1);
-      if (running === event) running = null;
-      if (event.lookfor_id != null) showCount(event.lookfor_id);
-      showRunning();
+      control?.remove(event);
     });
-    navigator.vibrate?.(12);
-    undoButton.disabled = false;
-  }
-
-  // Stops the running duration in memory; returns the stopped event and how to put it back.
-  function stop(at) {
-    const event = running;
-    const before = { ...event };
-    running = null;
-    event.duration_ms = Math.max(0, at - event.offset_ms);
-    event.version += 1;
-    showRunning();
-    return { event, restore: () => { Object.assign(event, before); running = event; showRunning(); } };
-  }
-
-  function stopRunning(at) {
-    const { event, restore } = stop(at);
-    store(outbox.putEvent(event), restore);
-  }
-
-  function tap(id) {
-    const lookfor = lookfors.get(id);
-    if (lookfor.kind === "tally") {
-      record(newEvent(id));
-      lastAction.textContent = `${lookfor.label} at ${clock(offsetNow())}`;
-    } else if (lookfor.kind === "duration") {
-      const at = offsetNow();
-      const wasMine = running?.lookfor_id === id;
-      if (running) stopRunning(at);
-      if (wasMine) {
-        lastAction.textContent = `${lookfor.label} stopped at ${clock(at)}`;
-        return;
-      }
-      running = newEvent(id, { offset_ms: at });
-      showRunning();
-      record(running);
-      lastAction.textContent = `${lookfor.label} started at ${clock(at)}`;
-    } else {
-      openNote(id);
+    if (said !== null) {
+      navigator.vibrate?.(12);
+      say(said ?? `${labelOf(event)} at ${clock(event.offset_ms)}`);
     }
+    showUndo();
+  }
+
+  // A stored event's next version, changed in memory only; returns how to put it back.
+  function change(event, changes) {
+    const before = { ...event };
+    Object.assign(event, changes, { version: event.version + 1 });
+    return () => Object.assign(event, before);
+  }
+
+  // A stored event's next version, written; `undo` repaints its control if the write fails.
+  function update(event, changes, undo) {
+    const restore = change(event, changes);
+    store(outbox.putEvent(event), () => { restore(); undo?.(); });
+    showUndo();
+  }
+
+  // A tombstone, not a silent delete: the server keeps the deletion, and no late resend from
+  // another tab can bring the event back.
+  function tombstone(event) {
+    const control = controlOf(event);
+    live = live.filter((e) => e !== event);
+    control?.remove(event);
+    const restore = change(event, { deleted: true });
+    store(outbox.putEvent(event), () => {
+      restore();
+      live.push(event);
+      control?.add(event);
+    });
+    return `${labelOf(event)} at ${clock(event.offset_ms)}`;
+  }
+
+  function undo() {
+    const event = latest();
+    if (!event) {
+      say("Nothing to undo");
+      return;
+    }
+    // A kind may undo otherwise (an interval puts back its codes before the last toggle).
+    say(`Undone: ${controlOf(event)?.undo?.(event) ?? tombstone(event)}`);
+    showUndo();
   }
 
   function openNote(lookforId) {
@@ -171,8 +202,7 @@ export function createRecorder(config, session) {
     if (!text) { noteText.focus(); return; }
     record(newEvent(noteDraft.lookfor_id, {
       offset_ms: noteDraft.offset_ms, recorded_at: noteDraft.recorded_at, note: text.slice(0, 2000),
-    }));
-    lastAction.textContent = `Note saved at ${clock(noteDraft.offset_ms)}`;
+    }), `Note saved at ${clock(noteDraft.offset_ms)}`);
     noteDraft = null;
     notePanel.hidden = true;
   }
@@ -182,60 +212,44 @@ export function createRecorder(config, session) {
     notePanel.hidden = true;
   }
 
-  function undo() {
-    const event = live.at(-1);
-    if (!event) {
-      lastAction.textContent = "Nothing to undo";
-      return;
-    }
-    // A tombstone, not a silent delete: the server keeps the deletion, and no late resend
-    // from another tab can bring the event back.
-    live.pop();
-    tally(event, -1);
-    if (running === event) running = null;
-    const before = { ...event };
-    event.deleted = true;
-    event.version += 1;
-    if (event.lookfor_id != null) showCount(event.lookfor_id);
-    showRunning();
-    store(outbox.putEvent(event), () => {
-      Object.assign(event, before);
-      live.push(event);
-      tally(event, 1);
-      live.sort((a, b) => a.seq - b.seq);
-      if (event.lookfor_id != null) showCount(event.lookfor_id);
-    });
-    lastAction.textContent = `Undone: ${labelOf(event)} at ${clock(event.offset_ms)}`;
-    undoButton.disabled = live.length === 0;
-  }
-
-  // The end and the duration it stops are stored together, or neither: a failed write puts
-  // the screen back as it was, still running, like a failed tap.
+  // The end and what it closes (a running duration or timer, the interval in progress) are
+  // stored together, or neither: a failed write puts the screen back as it was, still running.
   function storeEnd(save) {
-    const stopped = running ? stop(offsetNow()) : null;
+    const at = offsetNow();
+    const closing = [...controls.values()].map((c) => c.finish?.(at)).filter(Boolean);
     const observation = session.observation;
     observation.ended_at = new Date().toISOString();
-    return store(save(observation, stopped ? [stopped.event] : []), () => {
+    return store(save(observation, closing.flatMap((c) => c.events)), () => {
       observation.ended_at = null;
-      stopped?.restore();
+      for (const c of closing) c.restore();
     }, "The observation is still running: press End observation again, or use Export unsynced.");
   }
 
-  // An observation resumed from the outbox: its live events, counts and running duration.
+  // An observation resumed from the outbox: each control takes back its live events (and so
+  // its figures, a running duration or timer, the current interval's codes).
   function resume(events) {
     live = events.filter((e) => !e.deleted);
-    for (const event of live) tally(event, 1);
-    running = live.find((e) => lookfors.get(e.lookfor_id)?.kind === "duration" && e.duration_ms == null) || null;
+    for (const event of live) controlOf(event)?.add(event);
   }
 
-  function show() {
-    undoButton.disabled = live.length === 0;
-    for (const id of buttons.keys()) showCount(id);
-    showRunning();
+  const api = { newEvent, record, update, change, say, offsetNow, nextSeq, openNote, session };
+  const grid = $("tap-grid");
+  for (const lf of config.lookfors) {
+    const control = kinds[lf.kind]?.mount(lf, api) ?? unknown(lf);
+    control.el.dataset.lookforId = lf.id;
+    control.el.dataset.kind = lf.kind;
+    grid.append(control.el);
+    controls.set(lf.id, control);
   }
 
   return {
-    tap, openNote, saveNote, cancelNote, undo, storeEnd, resume, show, shout, countOf, offsetNow,
-    endedElsewhere: () => { running = null; },
+    openNote, saveNote, cancelNote, undo, storeEnd, resume, shout, offsetNow,
+    tap: (id, target) => controls.get(id)?.tap?.(target),
+    tick() {
+      const at = offsetNow();
+      for (const control of controls.values()) control.tick?.(at);
+    },
+    show: showUndo,
+    counts: () => config.lookfors.map((lf) => [lf.label, controls.get(lf.id).count()]),
   };
 }

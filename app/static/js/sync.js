@@ -21,7 +21,7 @@ export function currentState() { return state; }
 const SERVER_FIELDS = {
   observations: ["id", "cycle_id", "started_at", "ended_at"],
   events: ["id", "observation_id", "lookfor_id", "offset_ms", "recorded_at", "count",
-    "duration_ms", "note", "deleted", "version"],
+    "duration_ms", "note", "data", "deleted", "version"],
 };
 function pick(record, fields) {
   const out = {};
