@@ -7,7 +7,9 @@ kind's name."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, NamedTuple
 
@@ -42,11 +44,31 @@ class TrendValue(NamedTuple):
     unit: str  # "percent" (a fraction 0–1), "rate" (per 10 minutes), "ratio", "count" or "ms"
 
 
-def ratio(numerator: int | Fraction, denominator: int | Fraction) -> float | None:
+class Exact(float):
+    """A figure as a float (for JSON and templates) that keeps the exact fraction it was
+    rounded from, so a measure built on it (a share as a percent, a ratio of two counts) is
+    computed exactly too."""
+
+    exact: Fraction
+
+    def __new__(cls, fraction: Fraction) -> Exact:
+        value = super().__new__(cls, float(fraction))
+        value.exact = fraction
+        return value
+
+
+def exact(value: float | int | None) -> Fraction | None:
+    """The exact fraction behind a figure (an int or an Exact); None stays None."""
+    if value is None:
+        return None
+    return value.exact if isinstance(value, Exact) else Fraction(value)
+
+
+def ratio(numerator: int | Fraction, denominator: int | Fraction) -> Exact | None:
     """numerator ÷ denominator computed exactly, then rounded once to a float; None for ÷ 0."""
     if not denominator:
         return None
-    return float(Fraction(numerator) / Fraction(denominator))
+    return Exact(Fraction(numerator) / Fraction(denominator))
 
 
 def clock(offset_ms: int | float) -> str:
@@ -93,6 +115,40 @@ def only_keys(raw: object, what: str, allowed: set[str], required: set[str]) -> 
 
 def lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One way a cycle's goal can be measured from its look-fors, offered by their kind.
+
+    `compute` turns one observation's (or the pooled) figures by look-for id into the exact
+    value in the measure's unit, or None when the figures hold no data for it; percents are
+    0–100 (80 means 80%)."""
+
+    key: str  # stable: JSON of the measure's name and its look-for ids (and category, code…)
+    label: str  # the "Measure" option: names the look-for(s) it uses
+    unit: str  # "percent", "ratio", "rate", "count" or "seconds"
+    phrase: str  # the debrief's sentence, with {value} where the value goes
+    compute: Callable[[Mapping[int, Mapping]], Fraction | None]
+
+    def value(self, figures: Mapping[int, Mapping]) -> float | None:
+        exact_value = self.compute(figures)
+        return None if exact_value is None else float(exact_value)
+
+
+def measure_key(*parts: object) -> str:
+    return json.dumps(list(parts), separators=(",", ":"), ensure_ascii=False)
+
+
+def percent_of(lookfor_id: int, *path: str) -> Callable[[Mapping[int, Mapping]], Fraction | None]:
+    """A share found at figures[lookfor_id][path…], as an exact percent."""
+    def compute(figures: Mapping[int, Mapping]) -> Fraction | None:
+        value: Any = figures.get(lookfor_id)
+        for step in path:
+            value = None if value is None else value.get(step)
+        share = exact(value)
+        return None if share is None else share * 100
+    return compute
 
 
 class Kind:
@@ -161,6 +217,11 @@ class Kind:
     def headline(self, figures: Mapping) -> int:
         """The number in the debrief's Count column."""
         return figures["count"]
+
+    def measures(self, lookfor: Any, lookfors: list[Any]) -> list[Measure]:
+        """The goal measures this look-for offers (given the cycle's live look-fors, for
+        measures that pair two): a tally's rate per 10 minutes, and so on."""
+        return []
 
     def csv_cells(self, data: Any) -> dict[str, object]:
         return {}

@@ -8,7 +8,20 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 from . import register
-from .base import Kind, KindError, Mark, TrendValue, clock, lines, only_keys, ratio, text
+from .base import (
+    Kind,
+    KindError,
+    Mark,
+    Measure,
+    TrendValue,
+    clock,
+    lines,
+    measure_key,
+    only_keys,
+    percent_of,
+    ratio,
+    text,
+)
 
 MIN_CATEGORIES, MAX_CATEGORIES = 2, 12
 
@@ -106,3 +119,12 @@ class Category(Kind):
                 f"<title>{clock(mark.offset_ms)} {escape(label)}: {escape(name)}</title></rect>"
             )
         return Markup("".join(parts))
+
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        return [
+            Measure(measure_key("category_share", lookfor.id, name),
+                    f"{lookfor.label}: share {name}", "percent",
+                    f"{{value}} of “{lookfor.label}” were {name}",
+                    percent_of(lookfor.id, "categories", name, "share"))
+            for name in (lookfor.config or {}).get("categories", [])
+        ]

@@ -9,7 +9,20 @@ from collections.abc import Mapping
 from markupsafe import Markup, escape
 
 from . import register
-from .base import Kind, KindError, Mark, TrendValue, clock, only_keys, ratio, text, whole
+from .base import (
+    Kind,
+    KindError,
+    Mark,
+    Measure,
+    TrendValue,
+    clock,
+    measure_key,
+    only_keys,
+    percent_of,
+    ratio,
+    text,
+    whole,
+)
 
 MAX_CODES = 40
 # "CODE = what it means" or "CODE: what it means", one per line on the form.
@@ -147,4 +160,13 @@ class Interval(Kind):
         return [
             (code, labels.get(code, code), [code in m.data["codes"] for m in marks])
             for code in _seen(config, marks)
+        ]
+
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        return [
+            Measure(measure_key("interval_code", lookfor.id, c["code"]),
+                    f"{lookfor.label}: % of intervals with {c['code']} ({c['label']})",
+                    "percent", f"{{value}} of intervals had {c['code']} ({c['label']})",
+                    percent_of(lookfor.id, "codes", c["code"], "share"))
+            for c in (lookfor.config or {}).get("codes", [])
         ]

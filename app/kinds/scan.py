@@ -9,7 +9,19 @@ from fractions import Fraction
 from markupsafe import Markup, escape
 
 from . import register
-from .base import Kind, KindError, Mark, TrendValue, clock, only_keys, whole
+from .base import (
+    Exact,
+    Kind,
+    KindError,
+    Mark,
+    Measure,
+    TrendValue,
+    clock,
+    measure_key,
+    only_keys,
+    percent_of,
+    whole,
+)
 
 MAX_STUDENTS = 200
 
@@ -60,9 +72,9 @@ class Scan(Kind):
         shares = [Fraction(m.data["on"], m.data["of"]) for m in marks]
         return {
             "scans": len(shares),
-            "mean_on_share": float(sum(shares) / len(shares)) if shares else None,
-            "min_on_share": float(min(shares)) if shares else None,
-            "max_on_share": float(max(shares)) if shares else None,
+            "mean_on_share": Exact(sum(shares) / len(shares)) if shares else None,
+            "min_on_share": Exact(min(shares)) if shares else None,
+            "max_on_share": Exact(max(shares)) if shares else None,
         }
 
     def trend(self, config: Mapping, figures: Mapping) -> list[TrendValue]:
@@ -96,3 +108,9 @@ def _number(value: str) -> int:
         return int(value.strip())
     except ValueError:
         raise KindError("the number of students in the class is a whole number") from None
+
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        return [Measure(measure_key("scan_mean", lookfor.id),
+                        f"{lookfor.label}: average % on task", "percent",
+                        f"on average {{value}} of students were on task (“{lookfor.label}”)",
+                        percent_of(lookfor.id, "mean_on_share"))]

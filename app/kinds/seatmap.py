@@ -15,7 +15,23 @@ from fractions import Fraction
 from markupsafe import Markup, escape
 
 from . import register
-from .base import Kind, KindError, Mark, TrendValue, clock, only_keys, ratio, text, whole
+from .base import (
+    Exact,
+    Kind,
+    KindError,
+    Mark,
+    Measure,
+    TrendValue,
+    clock,
+    exact,
+    measure_key,
+    only_keys,
+    percent_of,
+    ratio,
+    text,
+    whole,
+)
+from .seatmap_form import SeatMapForm
 
 MAX_SEATS, MAX_SIDE, MAX_CODES, MAX_DIMENSIONS, MAX_LABEL = 100, 10, 12, 6, 8
 
@@ -134,7 +150,7 @@ class Tally:
                 contribution_share = ratio(self.spoken[d][value], self.contributions)
                 equity = None
                 if students and self.contributions:
-                    equity = float(Fraction(self.spoken[d][value], self.contributions)
+                    equity = Exact(Fraction(self.spoken[d][value], self.contributions)
                                    / Fraction(students, self.present))
                 groups[d][value] = {
                     "students": students, "contributions": self.spoken[d][value],
@@ -156,7 +172,7 @@ class Tally:
 
 
 @register
-class SeatMap(Kind):
+class SeatMap(SeatMapForm, Kind):
     name = "seatmap"
     label = "Participation map"
     order = 80
@@ -263,3 +279,22 @@ class SeatMap(Kind):
                 "heat": 0 if seat["id"] in absent else min(4, -(-count * 4 // top)),
             }
         return grid
+
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        label, config = lookfor.label, lookfor.config or {}
+        found = [Measure(measure_key("contributed", lookfor.id),
+                         f"{label}: % of students who contributed", "percent",
+                         f"{{value}} of the students present contributed (“{label}”)",
+                         percent_of(lookfor.id, "contributed_share"))]
+        for dimension in config.get("dimensions", []):
+            values = dict.fromkeys(seat["groups"][dimension] for seat in config.get("seats", [])
+                                   if dimension in seat["groups"])
+            for value in values:
+                found.append(Measure(
+                    measure_key("equity", lookfor.id, dimension, value),
+                    f"{label}: equity ratio of {value} students ({dimension})", "ratio",
+                    f"the equity ratio of {value} students ({dimension}) was {{value}}",
+                    lambda figures, i=lookfor.id, d=dimension, v=value: exact(
+                        ((figures.get(i) or {}).get("groups", {}).get(d, {}).get(v) or {})
+                        .get("equity_ratio"))))
+        return found

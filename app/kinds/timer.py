@@ -8,7 +8,19 @@ from fractions import Fraction
 from markupsafe import Markup
 
 from . import register
-from .base import Kind, KindError, Mark, TrendValue, only_keys, ratio
+from .base import (
+    Exact,
+    Kind,
+    KindError,
+    Mark,
+    Measure,
+    TrendValue,
+    exact,
+    measure_key,
+    only_keys,
+    percent_of,
+    ratio,
+)
 from .duration import span_bars
 
 
@@ -18,8 +30,8 @@ def median(values: list[int]) -> float | None:
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return float(ordered[middle])
-    return float(Fraction(ordered[middle - 1] + ordered[middle], 2))
+        return Exact(Fraction(ordered[middle]))
+    return Exact(Fraction(ordered[middle - 1] + ordered[middle], 2))
 
 
 @register
@@ -90,3 +102,21 @@ class Timer(Kind):
     def timeline_marks(self, config, label, marks, base) -> Markup:
         return span_bars(label, marks, base, "tl-bar tl-timer")
 
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        label, threshold = lookfor.label, (lookfor.config or {}).get("threshold_s")
+        found = []
+        if threshold is not None:
+            found.append(Measure(
+                measure_key("timer_threshold", lookfor.id), f"{label}: % at or over {threshold} s",
+                "percent", f"{{value}} of “{label}” lasted at least {threshold} s",
+                percent_of(lookfor.id, "share_at_or_over_threshold")))
+        found.append(Measure(
+            measure_key("timer_median", lookfor.id), f"{label}: median (seconds)", "seconds",
+            f"the median “{label}” was {{value}}",
+            lambda figures, i=lookfor.id: _seconds((figures.get(i) or {}).get("median_ms"))))
+        return found
+
+
+def _seconds(milliseconds):
+    value = exact(milliseconds)
+    return None if value is None else value / 1000

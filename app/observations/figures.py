@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import kinds
 from ..models import LookFor
-from ..observations.facts import ObservationFacts
+from .facts import ObservationFacts
 
 
 def lookfor_figures(lookfor: LookFor, facts: ObservationFacts) -> dict:

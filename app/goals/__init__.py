@@ -1,0 +1,1 @@
+"""The goal as a measure: its value in each observation, baseline, target and progress."""
