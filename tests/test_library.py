@@ -71,6 +71,7 @@ def test_every_library_file_parses_and_the_issue_names_each_tool():
     assert list(tools) == [
         "Questioning levels", "Wait time", "Talk time", "Praise and redirect",
         "On-task scan every 5 minutes", "COPUS instructor", "COPUS students", "Verbatim notes",
+        "Participation map",
     ]
     from app.library.services import TOOLS_DIR
 
@@ -87,6 +88,14 @@ def test_every_library_file_parses_and_the_issue_names_each_tool():
     assert tools["Questioning levels"].lookfors[0].kind == "category"
     assert tools["Praise and redirect"].lookfors[0].kind == "category"
     assert tools["Verbatim notes"].lookfors[0].kind == "note"
+    (room,) = tools["Participation map"].lookfors
+    assert room.kind == "seatmap" and room.config["dimensions"] == ["Language"]
+    assert [(s["id"], s["label"], s["row"], s["col"], s["groups"])
+            for s in room.config["seats"]] == [
+        (f"s{n}", str(n), (n - 1) // 6 + 1, (n - 1) % 6 + 1, {}) for n in range(1, 37)]
+    assert room.config["codes"] == [
+        {"code": "Q", "label": "Asked a question"}, {"code": "A", "label": "Answered"},
+        {"code": "C", "label": "Called on"}, {"code": "V", "label": "Volunteered"}]
 
 
 @pytest.mark.parametrize("title, count", [("COPUS instructor", 12), ("COPUS students", 13)])

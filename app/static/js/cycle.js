@@ -41,3 +41,19 @@ document.addEventListener("htmx:responseError", (event) => {
 document.addEventListener("htmx:sendError", (event) => {
   say(event.detail.elt, "No network: nothing was saved. Try again when you are online.");
 });
+
+// A kind whose settings need more than form fields (the participation map's grid) names its
+// own editor module on its config partial; it is loaded only when such a partial is shown,
+// and started again on each partial htmx swaps in.
+function startKindEditors(root) {
+  const found = [...root.querySelectorAll("[data-kind-editor]")];
+  if (root.matches?.("[data-kind-editor]")) found.unshift(root);
+  for (const mount of found) {
+    if (mount.dataset.started) continue;
+    mount.dataset.started = "yes";
+    import(mount.dataset.kindEditor).then((editor) => editor.start(mount));
+  }
+}
+
+document.addEventListener("htmx:load", (event) => startKindEditors(event.detail.elt));
+startKindEditors(document);
