@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from .accounts import Coach, CoachSession
 from .base import Choice, CycleStatus, FocusArea, LookForKind, UTCDateTime, utcnow
-from .coaching import Cycle, LookFor, Teacher
+from .coaching import Cycle, CycleChange, LookFor, Teacher
 from .conversation import Debrief, NextStep
 from .observations import Event, Observation
+from .schedule import ACTIVITIES, LogEntry, OfferLink, OfferSlot, TimeOffer, Visit
 from .sharing import CycleShareLink, ShareLink
 from .throttle import RateLimitHit
 
 __all__ = [
-    "Choice", "Coach", "CoachSession", "Cycle", "CycleShareLink", "CycleStatus", "Debrief",
-    "Event", "FocusArea", "LookFor", "LookForKind", "NextStep", "Observation", "RateLimitHit",
-    "ShareLink", "Teacher", "UTCDateTime", "utcnow",
+    "ACTIVITIES", "Choice", "Coach", "CoachSession", "Cycle", "CycleChange", "CycleShareLink",
+    "CycleStatus", "Debrief", "Event", "FocusArea", "LogEntry", "LookFor", "LookForKind",
+    "NextStep", "Observation", "OfferLink", "OfferSlot", "RateLimitHit", "ShareLink", "Teacher",
+    "TimeOffer", "UTCDateTime", "Visit", "utcnow",
 ]

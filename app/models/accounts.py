@@ -25,6 +25,8 @@ class Coach(UserMixin, db.Model):
     # An IANA zone name from the coach's browser; every date and time is shown in it.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The private calendar feed's token, hashed (shown once; revoking clears it).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     teachers: Mapped[list[Teacher]] = relationship(
         back_populates="coach", order_by="Teacher.name", cascade="all, delete-orphan"

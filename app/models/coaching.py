@@ -24,7 +24,10 @@ class Teacher(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     grade: Mapped[str | None] = mapped_column(String(40))
     subject: Mapped[str | None] = mapped_column(String(80))
+    school: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An archived teacher leaves the dashboard but keeps everything; restoring brings it back.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     coach: Mapped[Coach] = relationship(back_populates="teachers")
     cycles: Mapped[list[Cycle]] = relationship(
@@ -123,3 +126,14 @@ class LookFor(db.Model):
     @property
     def colour(self) -> int:
         return self.id % self.PALETTE
+
+
+class CycleChange(db.Model):
+    """One dated change to a cycle's goal, baseline, target or norms, listed on its page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,6 +29,8 @@ class Debrief(db.Model):
     reflection_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The coach's notes beside each step of the GROW guide: {"goal": …, "reality": …, …}.
     grow_notes: Mapped[dict | None] = mapped_column(JSON)
+    # When the coach last opened this debrief: a reflection or agreement since is "New".
+    coach_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     observation: Mapped[Observation] = relationship(back_populates="debrief")
