@@ -197,6 +197,10 @@ def test_the_fields_fragment_and_the_no_script_second_step(coach_client, coach, 
     html = response.get_data(as_text=True)
     assert "Fill in the settings for Participation map below, then press Save." in html
     assert stored(lid) == ("tally", {})
+    # The grid editor belongs to the cycle page: the capture screen never loads it.
+    services.update_lookfor(db.session.get(LookFor, lid), "Who talks", "seatmap", room(4))
+    capture = coach_client.get(f"/cycles/{coach.cycle_id}/capture").get_data(as_text=True)
+    assert "seatmap" in capture and "kinds-editor" not in capture
 
 
 # Recorded events keep their seats and codes --------------------------------------------------

@@ -151,3 +151,32 @@ def test_a_coach_builds_a_32_seat_map_with_two_dimensions(device, app, coach):
             LookFor.cycle_id == coach.cycle_id).order_by(LookFor.position.desc())).first()
         assert (added.kind, added.config["seats"]) == ("seatmap", [
             {"id": "s1", "label": "1", "row": 1, "col": 1, "groups": {}}])
+
+
+def test_without_javascript_the_map_is_typed_as_lines(browser, live_server, app, coach):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE,
+                                  java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    lid = coach.lookfor_ids[0]
+    sign_in(page, coach.email, coach.password)
+    page.goto(f"/cycles/{coach.cycle_id}")
+    row = page.locator(f"#lookfor-{lid}")
+    row.get_by_label("Kind").select_option(label="Participation map")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Fill in the settings for Participation map below, then press Save."
+                            )).to_be_visible()
+    row = page.locator(f"#lookfor-{lid}")
+    expect(row.get_by_role("button", name="Row 1, seat 1: empty")).to_have_count(0)
+    row.get_by_label("Dimensions (one per line)").fill("Language: EL, non-EL")
+    row.get_by_label("Codes (one per line: CODE = meaning)").fill("Q = Asked a question")
+    row.get_by_label(SEATS_LABEL).fill("1, 1, AB, Language=EL\n1, 2, CD, Language=non-EL")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#lookfor-{lid}").get_by_label(SEATS_LABEL)).to_have_value(
+        "1, 1, AB, Language=EL\n1, 2, CD, Language=non-EL")
+    assert saved(app, lid) == ("seatmap", {
+        "seats": [{"id": "s1", "label": "AB", "row": 1, "col": 1, "groups": {"Language": "EL"}},
+                  {"id": "s2", "label": "CD", "row": 1, "col": 2,
+                   "groups": {"Language": "non-EL"}}],
+        "dimensions": ["Language"], "codes": [{"code": "Q", "label": "Asked a question"}]})
+    context.close()
