@@ -118,6 +118,13 @@ def test_a_coach_builds_a_32_seat_map_with_two_dimensions(device, app, coach):
     expect(row.get_by_label("Language", exact=True)).to_have_value("non-EL")
     expect(row.get_by_label("Table", exact=True)).to_have_value("4")
 
+    # Renaming a dimension or a value carries the seats' groups along.
+    dimensions = row.get_by_label("Dimensions (one per line)")
+    dimensions.fill("Language: ML, non-ML\nGroup: 1, 2, 3, 4")
+    dimensions.blur()
+    expect(row.get_by_label("Group", exact=True)).to_have_value("4")
+    expect(row.get_by_label("Language", exact=True)).to_have_value("non-ML")
+
     # A bad edit: the reason in place, nothing saved; the coach's grid is still there.
     row.get_by_label("Codes (one per line: CODE = meaning)").fill("Q = Asked\nQ = Again")
     row.get_by_role("button", name="Row 1, seat 2: seat 2").click()
