@@ -4,9 +4,11 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 
-from .assets import shell_urls, shell_version, static_url
+from .assets import send_static, shell_urls, shell_version, static_url
 
 bp = Blueprint("pwa", __name__)
+# Flask's own static route, with our JS and CSS served minified (see assets.py).
+bp.record_once(lambda state: state.app.view_functions.update(static=send_static))
 
 
 @bp.app_context_processor

@@ -220,6 +220,7 @@ def stored_events(app, observation_id: str) -> dict[str, dict]:
                 "deleted": e.deleted,
                 "version": e.version,
                 "offset_ms": e.offset_ms,
+                "data": e.data,
             }
             for e in rows
         }

@@ -5,7 +5,6 @@ import { clock, h } from "../recorder.js";
 export function mount(lf, rec) {
   const counts = new Map();
   const figures = new Map();
-  const heading = h("p", { className: "group-label", id: `group-${lf.id}` }, lf.label);
   const buttons = lf.config.categories.map((name) => {
     const figure = h("span", { className: "tap-count" }, "0");
     figures.set(name, figure);
@@ -15,8 +14,9 @@ export function mount(lf, rec) {
     button.dataset.category = name;
     return button;
   });
-  const el = h("div", { className: `tap-group colour-${lf.colour}`, role: "group",
-    "aria-labelledby": heading.id }, heading, ...buttons);
+  // A fieldset: a group named by its legend, the look-for's label.
+  const el = h("fieldset", { className: `tap-group colour-${lf.colour}` },
+    h("legend", { className: "group-label" }, lf.label), ...buttons);
   const bump = (event, sign) => {
     const name = event.data?.category;
     if (!counts.has(name)) return;

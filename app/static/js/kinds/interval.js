@@ -43,11 +43,12 @@ export function mount(lf, rec) {
     const on = codesOf(current);
     for (const button of toggles) button.setAttribute("aria-pressed", String(on.includes(button.dataset.code)));
   }
+  // Drawn once after a burst of changes (a resume adds every record in one go).
   let pastQueued = false;
   function paintPast() {
     if (pastQueued) return;
     pastQueued = true;
-    requestAnimationFrame(() => {
+    queueMicrotask(() => {
       pastQueued = false;
       const items = [];
       for (let i = current - 1; i >= 0; i -= 1) {
