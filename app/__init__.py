@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import (
         account,
         auth,
+        coaching_log,
         cycles,
         debrief,
         library,
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(teachers.bp)
+    app.register_blueprint(coaching_log.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(observations.bp)
