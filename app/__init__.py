@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         library,
         observations,
         pwa,
+        report,
         share,
         summary,
         sync,
@@ -61,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(debrief.bp)
     app.register_blueprint(summary.bp)
     app.register_blueprint(share.bp)
+    app.register_blueprint(share.cycle_bp)
+    app.register_blueprint(report.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(sync.bp)
     security.init_app(app)

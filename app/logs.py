@@ -18,7 +18,7 @@ from flask import Flask
 from flask.logging import default_handler
 from gunicorn.glogging import Logger as GunicornLogger
 
-SECRET_PATH_PREFIXES: list[str] = ["/s/"]
+SECRET_PATH_PREFIXES: list[str] = ["/s/", "/c/"]
 REDACTED = "…"
 
 

@@ -175,3 +175,35 @@ def test_random_resends_and_corrections_follow_the_version_rules(app, coach):
         assert stored == {k: (v["version"], v["deleted"], v["note"]) for k, v in model.items()}
 
     run()
+
+
+def test_the_fast_path_reads_a_batch_exactly_as_the_careful_one(app, coach, other_coach):
+    """decode.fast_batch (msgspec, one pass) either declines a batch or gives the very rows the
+    item-by-item parsers give; a well-formed batch does take it."""
+    import json
+
+    from app.sync import decode, schema
+
+    valid = {"observations": [{"id": OBSERVATIONS[0], "cycle_id": 1,
+                               "started_at": "2026-03-02T09:00:00Z", "ended_at": None}],
+             "events": [{"id": EVENT_IDS[0], "observation_id": OBSERVATIONS[0],
+                         "lookfor_id": None, "offset_ms": 5, "recorded_at": "2026-03-02T09:00:00Z",
+                         "note": "hi", "data": {"seat": "s1"}}]}
+    careful = ([schema.parse_observation(o) for o in valid["observations"]],
+               [schema.parse_event(e) for e in valid["events"]])
+    assert decode.fast_batch(json.dumps(valid).encode()) == careful
+
+    @settings(max_examples=300, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(batches(coach.cycle_id, other_coach.cycle_id, coach.lookfor_ids,
+                   other_coach.lookfor_ids[0]))
+    def run(batch):
+        fast = decode.fast_batch(json.dumps(batch).encode())
+        if fast is None:
+            return
+        assert fast == (
+            [schema.parse_observation(item) for item in batch["observations"]],
+            [schema.parse_event(item) for item in batch["events"]],
+        )
+
+    run()

@@ -14,9 +14,11 @@ Coach corrections from the debrief go through the same door: an event sent again
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager, selectinload
@@ -24,7 +26,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from .. import kinds
 from ..extensions import db
 from ..models import Coach, Cycle, CycleStatus, Event, LookFor, Observation, Teacher, utcnow
-from . import schema
+from . import decode, schema
 
 # What a newer version of an event may change; id and observation_id are fixed for life.
 EVENT_CORRECTABLE = (
@@ -42,47 +44,73 @@ class BatchTooLarge(BatchError):
 
 
 class _Verdicts:
-    """Accepted or rejected, per item, reported in the order the device sent them."""
+    """Accepted or rejected, per item, reported in the order the device sent them (each by the
+    id as the device sent it, so it can match its outbox)."""
 
-    def __init__(self, items: list) -> None:
-        self.items = items
-        self.errors: list[str | None] = [None] * len(items)
-
-    def parse(self, parser: Callable[[object], dict]) -> list[tuple[int, dict]]:
-        rows = []
-        for index, item in enumerate(self.items):
-            try:
-                rows.append((index, parser(item)))
-            except schema.Invalid as exc:
-                self.errors[index] = str(exc)
-        return rows
+    def __init__(self, ids: list[str | None]) -> None:
+        self.ids = ids
+        self.errors: list[str | None] = [None] * len(ids)
 
     def reject(self, index: int, error: str) -> None:
         self.errors[index] = error
 
     def as_json(self) -> dict:
-        pairs = list(zip(self.items, self.errors, strict=True))
+        pairs = list(zip(self.ids, self.errors, strict=True))
         return {
-            "accepted": [schema.item_id(item) for item, error in pairs if error is None],
-            "rejected": [
-                {"id": schema.item_id(item), "error": error}
-                for item, error in pairs
-                if error is not None
-            ],
+            "accepted": [item_id for item_id, error in pairs if error is None],
+            "rejected": [{"id": item_id, "error": error} for item_id, error in pairs
+                         if error is not None],
         }
 
 
+Rows = list[tuple[int, dict]]  # (index in the batch, clean row)
+
+
+def _careful(items: list, parser: Callable[[object], dict]) -> tuple[_Verdicts, Rows]:
+    """Each item through its parser: a clean row, or its rejection with the reason."""
+    verdicts = _Verdicts([schema.item_id(item) for item in items])
+    rows = []
+    for index, item in enumerate(items):
+        try:
+            rows.append((index, parser(item)))
+        except schema.Invalid as exc:
+            verdicts.reject(index, str(exc))
+    return verdicts, rows
+
+
+def apply_sync_body(coach: Coach, body: bytes | None) -> dict:
+    """A batch as the device sent it (JSON bytes): decoded and typed in one pass when every
+    item is well formed, else item by item with a reason for each misfit."""
+    fast = decode.fast_batch(body) if body else None
+    if fast is None:
+        try:
+            batch = json.loads(body) if body else None
+        except (ValueError, RecursionError):
+            batch = None
+        return apply_sync_batch(coach, batch)
+    return _apply(coach, *(
+        (_Verdicts([row["id"] for row in rows]), list(enumerate(rows))) for rows in fast
+    ))
+
+
 def apply_sync_batch(coach: Coach, batch: object) -> dict:
-    """Store what a batch can, in one transaction; say per item whether it was accepted."""
+    """Store what a batch (decoded JSON) can, in one transaction; say per item whether it was
+    accepted."""
     observations, events = _read_envelope(batch)
+    return _apply(coach, _careful(observations, schema.parse_observation),
+                  _careful(events, schema.parse_event))
+
+
+def _apply(coach: Coach, observations: tuple[_Verdicts, Rows],
+           events: tuple[_Verdicts, Rows]) -> dict:
     try:
-        observation_verdicts = _store_observations(coach, observations, utcnow())
-        event_verdicts = _store_events(coach, events)
+        _store_observations(coach, *observations, utcnow())
+        _store_events(coach, *events)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return {"observations": observation_verdicts.as_json(), "events": event_verdicts.as_json()}
+    return {"observations": observations[0].as_json(), "events": events[0].as_json()}
 
 
 def open_cycles(coach: Coach) -> list[dict]:
@@ -122,11 +150,9 @@ def _read_envelope(batch: object) -> tuple[list, list]:
     return batch["observations"], batch["events"]
 
 
-def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
-    verdicts = _Verdicts(items)
-    rows = verdicts.parse(schema.parse_observation)
+def _store_observations(coach: Coach, verdicts: _Verdicts, rows: Rows, now: datetime) -> None:
     if not rows:
-        return verdicts
+        return
     owned_cycles = set(
         db.session.scalars(
             select(Cycle.id)
@@ -192,14 +218,11 @@ def _store_observations(coach: Coach, items: list, now: datetime) -> _Verdicts:
             ),
             [{**writes[key], "received_at": now} for key in sorted(writes)],
         )
-    return verdicts
 
 
-def _store_events(coach: Coach, items: list) -> _Verdicts:
-    verdicts = _Verdicts(items)
-    rows = verdicts.parse(schema.parse_event)
+def _store_events(coach: Coach, verdicts: _Verdicts, rows: Rows) -> None:
     if not rows:
-        return verdicts
+        return
     # Read after the observations are written, so the ones accepted from this batch count.
     observation_cycle: dict[str, int] = {}
     deleted: set[str] = set()  # the coach's deleted observations among those referenced
@@ -261,25 +284,8 @@ def _store_events(coach: Coach, items: list) -> _Verdicts:
             writes[row["id"]] = row
         # Otherwise a resend or an older version: accepted, and nothing to change.
     if writes:
-        table = Event.__table__
-        insert = _insert(table)
-        excluded = insert.excluded
-        db.session.execute(
-            insert.on_conflict_do_update(
-                index_elements=[table.c.id],
-                set_={name: excluded[name] for name in EVENT_CORRECTABLE},
-                # _replaces() again in SQL, for rows another request wrote since the read.
-                where=(
-                    (table.c.version < excluded.version)
-                    | ((table.c.version == excluded.version) & excluded.deleted.is_(True))
-                )
-                & table.c.deleted.is_(False)
-                & (table.c.observation_id == excluded.observation_id),
-            ),
-            # Sorted, so concurrent batches lock shared rows in the same order (no deadlock).
-            [writes[key] for key in sorted(writes)],
-        )
-    return verdicts
+        # Sorted, so concurrent batches lock shared rows in the same order (no deadlock).
+        _write_events([writes[key] for key in sorted(writes)])
 
 
 def _replaces(current: dict, row: dict) -> bool:
@@ -306,6 +312,47 @@ def _misfit(row: dict, lookfor) -> str | None:
     except kinds.KindError as exc:
         return str(exc)
     return None
+
+
+def _write_events(rows: list[dict]) -> None:
+    """One insert-on-conflict for every written event, straight to the driver (thousands of
+    rows: no per-row work in the ORM or its type adapters). _replaces() is repeated in SQL for
+    rows another request wrote since the read."""
+    connection = db.session.connection()
+    dump = msgspec.json.encode
+    data = [None if r["data"] is None else dump(r["data"]).decode() for r in rows]
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_upsert("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), [
+            (r["id"], r["observation_id"], r["lookfor_id"], r["offset_ms"],
+             r["recorded_at"].strftime(SQLITE_TIME), r["count"], r["duration_ms"], r["note"],
+             d, r["deleted"], r["version"])
+            for r, d in zip(rows, data, strict=True)
+        ])
+    else:
+        # PostgreSQL: the whole batch as one array per column in a single statement (one round
+        # trip), rather than a statement per row.
+        columns = [[r[name] for r in rows] for name in EVENT_COLUMNS if name != "data"]
+        columns.insert(EVENT_COLUMNS.index("data"), data)
+        connection.exec_driver_sql(_upsert(
+            "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::int[], "
+            "%s::timestamptz[], %s::int[], %s::int[], %s::text[], %s::json[], %s::bool[], "
+            "%s::int[])"), tuple(columns))
+
+
+EVENT_COLUMNS = ("id", "observation_id", "lookfor_id", "offset_ms", "recorded_at", "count",
+                 "duration_ms", "note", "data", "deleted", "version")
+# How SQLAlchemy's SQLite DateTime stores a (UTC) time, so the ORM reads it back the same.
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _upsert(source: str) -> str:
+    return (
+        f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) {source} ON CONFLICT (id) DO UPDATE SET "
+        + ", ".join(f"{name} = excluded.{name}" for name in EVENT_CORRECTABLE)
+        + " WHERE (event.version < excluded.version OR (event.version = excluded.version AND "
+        "excluded.deleted)) AND NOT event.deleted AND event.observation_id = "
+        "excluded.observation_id"
+    )
 
 
 def _insert(table: Table):

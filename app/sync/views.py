@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+import msgspec
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
@@ -48,16 +49,13 @@ def cycles():
 @bp.post("/sync")
 def sync():
     """Store a batch from the device's outbox; each item is accepted or rejected with a reason."""
-    # A body that is not JSON becomes None, which the service refuses as a bad batch; so does
-    # nesting too deep for the parser (RecursionError is not the ValueError silent catches).
+    # Not JSON at all (by its type) is refused as a bad batch, like JSON that is not a batch.
+    body = request.get_data(cache=False) if request.is_json else None
     try:
-        batch = request.get_json(silent=True)
-    except RecursionError:
-        batch = None
-    try:
-        result = services.apply_sync_batch(current_user, batch)
+        result = services.apply_sync_body(current_user, body)
     except services.BatchTooLarge as exc:
         return jsonify(error="request_entity_too_large", message=str(exc)), 413
     except services.BatchError as exc:
         return jsonify(error="bad_request", message=str(exc)), 400
-    return jsonify(result)
+    # msgspec encodes the verdicts (thousands of ids) several times faster than the json module.
+    return Response(msgspec.json.encode(result), mimetype="application/json")
