@@ -86,6 +86,10 @@ def owner_zone(context: Context) -> str:
     observation = context.get("observation")
     if observation is not None and getattr(observation, "cycle", None) is not None:
         return observation.cycle.teacher.coach.time_zone
+    # A page about a whole cycle (the teacher's cycle link has no signed-in coach).
+    cycle = context.get("cycle")
+    if cycle is not None and getattr(cycle, "teacher", None) is not None:
+        return cycle.teacher.coach.time_zone
     if current_user and current_user.is_authenticated:
         return current_user.time_zone
     return DEFAULT_ZONE

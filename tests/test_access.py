@@ -43,12 +43,24 @@ PRIVATE_URLS = [
     ("POST", "/observations/{observation}/share", {"days": "30"}),
     ("POST", "/observations/{observation}/share/revoke", {}),
     ("POST", "/observations/{observation}/delete", {}),
+    ("POST", "/observations/{observation}/last-steps/{step}/status", {"status": "done"}),
+    ("POST", "/cycles/{cycle}/planning", {"planning_notes": "x"}),
+    ("POST", "/cycles/{cycle}/share", {"days": "30"}),
+    ("POST", "/cycles/{cycle}/share/revoke", {}),
+    ("GET", "/cycles/{cycle}/report", None),
+    ("POST", "/cycles/{cycle}/report/overview", {"overview-text": "x"}),
+    ("POST", "/cycles/{cycle}/report/reflection", {"reflection-text": "x"}),
+    ("GET", "/cycles/{cycle}/data.zip", None),
 ]
 # The teacher's link: opened by its token only (see test_share.py and the tests below).
 SHARE_URLS = [
     ("GET", "/s/{token}", None),
     ("POST", "/s/{token}/reflection", {"reflection": "x"}),
     ("POST", "/s/{token}/next-steps/{step}/agree", {}),
+]
+# The teacher's cycle link: opened by its token only (see test_cycle_link.py and below).
+CYCLE_SHARE_URLS = [
+    ("GET", "/c/{token}", None),
 ]
 # Pages every signed-in coach has, showing only their own data.
 OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", "/logout", {}),
@@ -82,7 +94,8 @@ def fill(template: str, world) -> str:
 
 
 def test_every_route_is_covered_by_this_file(app):
-    covered = {t.split("?")[0] for _, t, _ in PRIVATE_URLS + OWN_PAGES + SHARE_URLS}
+    covered = {t.split("?")[0]
+               for _, t, _ in PRIVATE_URLS + OWN_PAGES + SHARE_URLS + CYCLE_SHARE_URLS}
     covered |= {p for _, p in API_URLS} | PUBLIC
     normalised = {
         rule.rule.replace("<int:teacher_id>", "{teacher}").replace("<int:cycle_id>", "{cycle}")
@@ -189,3 +202,39 @@ def test_a_link_opens_only_its_own_observation(app, world, other_coach):
         assert db.session.get(NextStep, STEP_ID).agreed_at is None
     page = teacher.get(f"/s/{token}").get_data(as_text=True)
     assert "Teacher of Olive Other" in page and "Teacher of Casey Coach" not in page
+
+
+def live_cycle_token(app, cycle_id: int) -> str:
+    from app.models import Cycle
+    from app.share.services import create_link
+
+    with app.app_context():
+        _, token = create_link(db.session.get(Cycle, cycle_id))
+    return token
+
+
+@pytest.mark.parametrize("method, template, data", CYCLE_SHARE_URLS)
+def test_cycle_share_urls_open_with_the_token_only(app, world, method, template, data):
+    from app.models import Cycle
+    from app.share.services import revoke_links
+
+    token = live_cycle_token(app, world.cycle_id)
+    teacher = app.test_client()
+    response = teacher.open(fill(template, world).format(token=token), method=method, data=data)
+    assert response.status_code == 200
+    assert "Students ask more" in response.get_data(as_text=True)
+    unknown = teacher.open(fill(template, world).format(token="x" * 43), method=method,
+                           data=data)
+    assert unknown.status_code == 404
+    with app.app_context():
+        revoke_links(db.session.get(Cycle, world.cycle_id))
+    gone = teacher.open(fill(template, world).format(token=token), method=method, data=data)
+    assert gone.status_code == 410
+    assert "Students ask more" not in gone.get_data(as_text=True)
+
+
+def test_a_cycle_token_opens_only_its_own_cycle(app, world, other_coach):
+    token = live_cycle_token(app, other_coach.cycle_id)
+    page = app.test_client().get(f"/c/{token}").get_data(as_text=True)
+    assert "Teacher of Olive Other" in page and "Teacher of Casey Coach" not in page
+    assert "Try it" not in page  # the world's next step, on the other coach's cycle

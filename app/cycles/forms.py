@@ -25,6 +25,7 @@ class CycleForm(FlaskForm):
     baseline = StringField("Baseline", validators=[Optional(), Length(max=500)])
     target = StringField("Target", validators=[Optional(), Length(max=500)])
     norms = TextAreaField("Norms", default=DEFAULT_NORMS, validators=[Length(max=2000)])
+    planning_notes = TextAreaField("Planning notes", validators=[Length(max=10_000)])
     lookfors = TextAreaField("Look-fors", validators=[Length(max=5000)])
     # Checkboxes, one per library tool (templates/library/_choices.html renders them).
     tools = SelectMultipleField("Add from the library")
@@ -37,3 +38,8 @@ class CycleForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=choices(CycleStatus))
+
+
+class PlanningForm(FlaskForm):
+    planning_notes = TextAreaField("Planning notes", validators=[Length(max=10_000)])
+    submit = SubmitField("Save planning notes")

@@ -66,6 +66,7 @@ def create_cycle(
     norms: str | None = None,
     lookfor_lines: str | None = None,
     tools: Iterable[str] = (),
+    planning_notes: str | None = None,
 ) -> Cycle:
     """Open a coaching cycle on one goal; each look-for line becomes a tally look-for, then
     each chosen library tool (by slug) adds its look-fors."""
@@ -86,6 +87,7 @@ def create_cycle(
         baseline=(baseline or "").strip() or None,
         target=(target or "").strip() or None,
         norms=(norms or "").strip() or None,
+        planning_notes=clean_planning_notes(planning_notes),
         status=CycleStatus.PLANNING,
     )
     db.session.add(cycle)
@@ -93,6 +95,22 @@ def create_cycle(
     _append(cycle, specs, start=0)
     db.session.commit()
     return cycle
+
+
+PLANNING_NOTES_LIMIT = 10_000
+
+
+def clean_planning_notes(text: str | None) -> str | None:
+    text = (text or "").strip()
+    if len(text) > PLANNING_NOTES_LIMIT:
+        raise CycleError(f"Keep the planning notes under {PLANNING_NOTES_LIMIT:,} characters.")
+    return text or None
+
+
+def save_planning_notes(cycle: Cycle, text: str | None) -> None:
+    """The planning conference: the initial conversation, the student data behind the goal."""
+    cycle.planning_notes = clean_planning_notes(text)
+    db.session.commit()
 
 
 def set_status(cycle: Cycle, status: str) -> None:

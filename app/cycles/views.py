@@ -30,6 +30,7 @@ def create(teacher_id: int):
                 norms=form.norms.data,
                 lookfor_lines=form.lookfors.data,
                 tools=form.tools.data or [],
+                planning_notes=form.planning_notes.data,
             )
         except services.CycleError as exc:
             error = str(exc)

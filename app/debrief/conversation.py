@@ -1,14 +1,23 @@
-"""The reflective conversation: the coach's keepers, polishers and private notes, the
-teacher's reflection, and the next steps they agree on."""
+"""The reflective conversation: the coach's keepers, polishers, notes beside each GROW step
+and private notes, the teacher's reflection, and the next steps they agree on, which carry
+over to the next debrief of the cycle ("From last time": done, or not yet)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Debrief, NextStep, Observation, utcnow
+from .guide import GROW_KEYS
+
+STEP_STATUSES = ("done", "not_yet")
+# A step's state on the cycle page and the teacher's cycle link, in words.
+STATE_LABELS = {"open": "Open", "agreed": "Agreed", "done": "Done", "not_yet": "Not yet"}
 
 
 class DebriefError(ValueError):
@@ -43,12 +52,19 @@ def save_conversation(
     keepers: str | None,
     polishers: str | None,
     private_notes: str | None,
+    grow_notes: Mapping[str, str | None] | None = None,
 ) -> Debrief:
-    """Save the coach's conversation notes: keepers, polishers and private notes."""
+    """Save the coach's conversation notes: keepers, polishers, the notes beside each GROW
+    step (only its known steps; None leaves them as they were) and private notes."""
+    # Every field is checked before any is set, so a refused save changes nothing.
+    texts = (_clean(keepers, 5000, "keepers"), _clean(polishers, 5000, "polishers"),
+             _clean(private_notes, 5000, "private notes"))
+    grow = None if grow_notes is None else {
+        key: _clean(grow_notes.get(key), 5000, "each step's notes") for key in GROW_KEYS}
     debrief = get_debrief(observation)
-    debrief.keepers = _clean(keepers, 5000, "keepers")
-    debrief.polishers = _clean(polishers, 5000, "polishers")
-    debrief.private_notes = _clean(private_notes, 5000, "private notes")
+    debrief.keepers, debrief.polishers, debrief.private_notes = texts
+    if grow is not None:
+        debrief.grow_notes = {key: text for key, text in grow.items() if text} or None
     db.session.add(debrief)
     db.session.commit()
     return debrief
@@ -97,3 +113,101 @@ def mark_agreed(step: NextStep) -> None:
     if step.agreed_at is None:
         step.agreed_at = utcnow()
         db.session.commit()
+
+
+def set_step_status(step: NextStep, status: str) -> NextStep:
+    """Looked at again in the next debrief: the step was done, or not yet (a second press
+    changes it, and its time)."""
+    if status not in STEP_STATUSES:
+        raise DebriefError("Mark the step done or not yet.")
+    step.status, step.status_at = status, utcnow()
+    db.session.commit()
+    return step
+
+
+def step_state(step: NextStep) -> str:
+    """open, agreed (by the teacher, not looked at again yet), done or not_yet."""
+    if step.status in STEP_STATUSES:
+        return step.status
+    return "agreed" if step.agreed_at else "open"
+
+
+def _previous_id(observation: Observation):
+    """The id of the cycle's live observation just before this one, in start order (as a
+    subquery, so "From last time" costs one query whether or not there is one)."""
+    return (
+        select(Observation.id)
+        .where(
+            Observation.cycle_id == observation.cycle_id,
+            Observation.deleted_at.is_(None),
+            Observation.id != observation.id,
+            (Observation.started_at < observation.started_at)
+            | ((Observation.started_at == observation.started_at)
+               & (Observation.id < observation.id)),
+        )
+        .order_by(Observation.started_at.desc(), Observation.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def previous_observation(observation: Observation) -> Observation | None:
+    """The cycle's live observation just before this one, in start order."""
+    return db.session.scalar(select(Observation).where(Observation.id == _previous_id(
+        observation)))
+
+
+@dataclass(frozen=True)
+class FromLastTime:
+    """The previous debrief's next steps, looked at again in this one."""
+
+    observation: Observation
+    steps: list[NextStep]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for step in self.steps if step.status is None)
+
+
+def from_last_time(observation: Observation) -> FromLastTime | None:
+    """The next steps of the cycle's previous debrief, if it had any (in one query)."""
+    steps = list(db.session.scalars(
+        select(NextStep)
+        .where(NextStep.observation_id == _previous_id(observation))
+        .options(joinedload(NextStep.observation))
+        .order_by(NextStep.id)
+    ))
+    return FromLastTime(steps[0].observation, steps) if steps else None
+
+
+def get_step_from_last_time(observation: Observation, step_id: int) -> NextStep | None:
+    """A step of the previous debrief, as seen from this one; None for any other step."""
+    previous = previous_observation(observation)
+    return get_next_step(previous, step_id) if previous is not None else None
+
+
+@dataclass(frozen=True)
+class CycleStep:
+    step: NextStep
+    observation_id: str
+    started_at: datetime
+
+    @property
+    def state(self) -> str:
+        return step_state(self.step)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def cycle_steps(cycle_id: int) -> list[CycleStep]:
+    """Every next step of the cycle's live observations, in observation order, with the date
+    of the debrief that agreed it."""
+    rows = db.session.execute(
+        select(NextStep, Observation.id, Observation.started_at)
+        .join(Observation, NextStep.observation_id == Observation.id)
+        .where(Observation.cycle_id == cycle_id, Observation.deleted_at.is_(None))
+        .order_by(Observation.started_at, Observation.id, NextStep.id)
+    )
+    return [CycleStep(step, oid, started) for step, oid, started in rows]

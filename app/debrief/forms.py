@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..share.services import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
+from .guide import GROW
 
 
 class ConversationForm(FlaskForm):
@@ -13,6 +14,20 @@ class ConversationForm(FlaskForm):
     polishers = TextAreaField("Polishers", validators=[Length(max=5000)])
     private_notes = TextAreaField("Private notes (never shared)", validators=[Length(max=5000)])
     submit = SubmitField("Save notes")
+
+    def grow_notes(self) -> dict[str, str | None] | None:
+        """The GROW steps' notes as sent, keyed by step; None when the form had none of them
+        (an older page), so saving keeps what is stored."""
+        fields = [getattr(self, stage.field) for stage in GROW]
+        if all(not f.raw_data for f in fields):
+            return None
+        return {stage.key: f.data for stage, f in zip(GROW, fields, strict=True)}
+
+
+# One notes field per step of the guide, named grow_<key> (rendered beside its questions).
+for _stage in GROW:
+    setattr(ConversationForm, _stage.field,
+            TextAreaField(_stage.notes_label, validators=[Length(max=5000)]))
 
 
 class NextStepForm(FlaskForm):

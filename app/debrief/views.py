@@ -70,7 +70,18 @@ def debrief_context(observation) -> dict:
         "grow": GROW,
         "coach_view": True,
         "correction_targets": services.correction_targets,
+        "from_last_time": services.from_last_time(observation),
     }
+
+
+def conversation_form(debrief) -> ConversationForm:
+    """The conversation form as saved, the GROW steps' notes included."""
+    grow = debrief.grow_notes or {}
+    return ConversationForm(
+        formdata=None, keepers=debrief.keepers, polishers=debrief.polishers,
+        private_notes=debrief.private_notes,
+        **{stage.field: grow.get(stage.key) for stage in GROW},
+    )
 
 
 def render_show(observation, token: str | None = None, **extra):
@@ -78,10 +89,7 @@ def render_show(observation, token: str | None = None, **extra):
     debrief = context["debrief"]
     return render_template(
         "debrief/show.html",
-        conversation_form=ConversationForm(
-            formdata=None, keepers=debrief.keepers, polishers=debrief.polishers,
-            private_notes=debrief.private_notes,
-        ),
+        conversation_form=conversation_form(debrief),
         next_step_form=NextStepForm(formdata=None),
         share_form=ShareForm(formdata=None),
         token=token,
@@ -104,7 +112,8 @@ def back_to(observation, anchor: str = ""):
 @bp.post("/observations/<observation_id>/conversation")
 @login_required
 def save_conversation(observation_id: str):
-    """Save keepers, polishers and private notes; answers with the conversation fragment."""
+    """Save keepers, polishers, the GROW steps' notes and private notes; answers with the
+    conversation fragment."""
     observation = get_owned_observation(current_user, observation_id)
     form = ConversationForm()
     error = None
@@ -112,7 +121,7 @@ def save_conversation(observation_id: str):
         try:
             services.save_conversation(
                 observation, keepers=form.keepers.data, polishers=form.polishers.data,
-                private_notes=form.private_notes.data,
+                private_notes=form.private_notes.data, grow_notes=form.grow_notes(),
             )
         except services.DebriefError as exc:
             error = str(exc)
@@ -122,7 +131,7 @@ def save_conversation(observation_id: str):
         return back_to(observation, "#conversation")
     return render_template(
         "debrief/_conversation.html", observation=observation, conversation_form=form,
-        error=error, saved=not error,
+        debrief=services.get_debrief(observation), grow=GROW, error=error, saved=not error,
     ), 400 if error else 200
 
 
@@ -160,6 +169,30 @@ def remove_next_step(observation_id: str, step_id: int):
     if step is not None:
         services.remove_next_step(step)
     return render_next_steps(observation)
+
+
+def render_from_last_time(observation, error=None, status=200):
+    if not request.htmx and not error:
+        return back_to(observation, "#from-last-time")
+    return render_template(
+        "debrief/_from_last_time.html", observation=observation,
+        from_last_time=services.from_last_time(observation), error=error,
+    ), status
+
+
+@bp.post("/observations/<observation_id>/last-steps/<int:step_id>/status")
+@login_required
+def mark_last_step(observation_id: str, step_id: int):
+    """Mark a step of the previous debrief done or not yet; answers with "From last time"."""
+    observation = get_owned_observation(current_user, observation_id)
+    step = services.get_step_from_last_time(observation, step_id)
+    if step is None:
+        abort(404)
+    try:
+        services.set_step_status(step, request.form.get("status", ""))
+    except services.DebriefError as exc:
+        return render_from_last_time(observation, str(exc), 400)
+    return render_from_last_time(observation)
 
 
 @bp.get("/observations/<observation_id>/events/edit")

@@ -1,3 +1,6 @@
+from . import cycle_views
 from .views import bp
 
-__all__ = ["bp"]
+cycle_bp = cycle_views.bp
+
+__all__ = ["bp", "cycle_bp"]

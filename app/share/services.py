@@ -1,7 +1,9 @@
-"""Share links: a teacher opens the debrief through a private, revocable link, no account.
+"""Share links: a teacher opens a debrief (/s/<token>) or a whole cycle (/c/<token>) through a
+private, revocable link, no account.
 
 A token carries 256 random bits and is shown once; only its SHA-256 is stored, so neither the
-database nor a backup of it can open a debrief."""
+database nor a backup of it can open a debrief. Both kinds of link follow the same rules, so
+every function here takes either an observation or a cycle and works on that one's links."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import Observation, ShareLink, utcnow
+from ..models import Cycle, CycleShareLink, Observation, ShareLink, utcnow
 
 EXPIRY_CHOICES_DAYS = (7, 14, 30, 60, 90)
 DEFAULT_EXPIRY_DAYS = 30
+
+Link = ShareLink | CycleShareLink
+Shared = Observation | Cycle
 
 
 class ShareError(ValueError):
@@ -29,37 +34,43 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def live_link(observation: Observation) -> ShareLink | None:
-    """The observation's link that still opens, if any."""
+def _model_and_owner(target: Shared):
+    """The link model of what is shared, and the column that points back at it."""
+    if isinstance(target, Cycle):
+        return CycleShareLink, CycleShareLink.cycle_id
+    return ShareLink, ShareLink.observation_id
+
+
+def live_link(target: Shared) -> Link | None:
+    """The observation's (or cycle's) link that still opens, if any."""
+    model, owner = _model_and_owner(target)
     links = db.session.scalars(
-        select(ShareLink)
-        .where(ShareLink.observation_id == observation.id, ShareLink.revoked_at.is_(None))
-        .order_by(ShareLink.created_at.desc())
+        select(model)
+        .where(owner == target.id, model.revoked_at.is_(None))
+        .order_by(model.created_at.desc())
     )
     return next((link for link in links if link.is_live()), None)
 
 
-def revoke_links(observation: Observation) -> None:
-    """End every link to this observation at once."""
+def revoke_links(target: Shared) -> None:
+    """End every link to this observation (or cycle) at once."""
+    model, owner = _model_and_owner(target)
     db.session.execute(
-        update(ShareLink)
-        .where(ShareLink.observation_id == observation.id, ShareLink.revoked_at.is_(None))
+        update(model).where(owner == target.id, model.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     db.session.commit()
 
 
-def create_link(observation: Observation, days: int = DEFAULT_EXPIRY_DAYS) -> tuple[ShareLink, str]:
+def create_link(target: Shared, days: int = DEFAULT_EXPIRY_DAYS) -> tuple[Link, str]:
     """A new link for the teacher, replacing any earlier one; returns it and its token."""
     if days not in EXPIRY_CHOICES_DAYS:
         raise ShareError("Choose how long the link stays open.")
-    revoke_links(observation)
+    revoke_links(target)
+    model, owner = _model_and_owner(target)
     token = secrets.token_urlsafe(32)
-    link = ShareLink(
-        observation_id=observation.id,
-        token_hash=hash_token(token),
-        expires_at=utcnow() + timedelta(days=days),
-    )
+    link = model(token_hash=hash_token(token), expires_at=utcnow() + timedelta(days=days))
+    setattr(link, owner.key, target.id)
     db.session.add(link)
     db.session.commit()
     return link, token
@@ -67,21 +78,26 @@ def create_link(observation: Observation, days: int = DEFAULT_EXPIRY_DAYS) -> tu
 
 @dataclass(frozen=True)
 class Resolved:
-    link: ShareLink | None
+    link: Link | None
     status: str  # "live", "gone" (revoked or expired) or "unknown"
 
 
-def resolve(token: str) -> Resolved:
-    """Which link a token opens, and whether it still does."""
+def resolve(token: str, model: type[Link] = ShareLink) -> Resolved:
+    """Which link of this kind a token opens, and whether it still does."""
     if not token or len(token) > 100:
         return Resolved(None, "unknown")
-    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
+    link = db.session.scalar(select(model).where(model.token_hash == hash_token(token)))
     if link is None:
         return Resolved(None, "unknown")
     return Resolved(link, "live" if link.is_live() else "gone")
 
 
-QR_LABEL = "QR code of the link: the teacher scans it with their phone to open the debrief"
+def resolve_cycle_token(token: str) -> Resolved:
+    """Which cycle link a token opens, and whether it still does."""
+    return resolve(token, CycleShareLink)
+
+
+QR_LABEL = "QR code of the link: the teacher scans it with their phone to open it"
 
 
 def qr_svg(url: str) -> Markup:

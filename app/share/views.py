@@ -7,6 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from .. import ratelimit
 from ..debrief import services as debrief
 from ..debrief.forms import ReflectionForm
+from ..debrief.guide import GROW
 from . import services
 
 bp = Blueprint("share", __name__, url_prefix="/s")
@@ -14,12 +15,14 @@ bp = Blueprint("share", __name__, url_prefix="/s")
 WINDOW = timedelta(minutes=10)
 WRITES_PER_LINK = 20
 MISSES_PER_ADDRESS = 30
+# Every kind of teacher's link: an observation's (/s/) and a cycle's (/c/, cycle_views.py).
+PRIVATE_PREFIXES = ("/s/", "/c/", "/b/", "/calendar/")  # /b/, /calendar/: app/schedule
 
 
 @bp.after_app_request
 def private_headers(response):
     """Share pages are private: never cached, never indexed, never leaked in a Referer."""
-    if request.path.startswith("/s/"):
+    if request.path.startswith(PRIVATE_PREFIXES):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -32,12 +35,14 @@ def link_gone(exc):
     return render_template("share/gone.html"), 410
 
 
-def open_link(token: str):
-    """The live link for a token: 404 if unknown, 410 if revoked or expired.
+def open_link(token: str, resolve=None):
+    """The live link for a token (an observation's, or what `resolve` finds, a cycle's): 404 if
+    unknown, 410 if revoked or expired.
 
-    Unknown tokens are counted per address, so guessing is slow as well as hopeless; only
-    misses count and are refused, so a live link always opens, whoever guessed before."""
-    resolved = services.resolve(token)
+    Unknown tokens are counted per address (one count for both kinds of link), so guessing is
+    slow as well as hopeless; only misses count and are refused, so a live link always opens,
+    whoever guessed before."""
+    resolved = (resolve or services.resolve)(token)
     if resolved.status == "unknown":
         misses = {f"share:miss:{ratelimit.client_address()}": MISSES_PER_ADDRESS}
         if ratelimit.is_limited(misses, WINDOW):
@@ -58,6 +63,7 @@ def render_shared(token: str, link, status: int = 200, **extra):
         reflection_form=extra.pop("form", None)
         or ReflectionForm(formdata=None, reflection=reflection),
         coach_view=False,
+        grow=GROW,
         **context,
         **extra,
     ), status
