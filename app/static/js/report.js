@@ -8,10 +8,23 @@ function updateCounter(field) {
   const over = words > limit;
   const counter = document.getElementById(field.dataset.counter);
   if (!counter) return;
-  counter.textContent = `${words} of ${limit} words${over ? `: Keep it to ${limit} words` : ""}`;
+  // Plain concatenation: the served file is minified, and a template literal nested in
+  // another one lost its spaces there.
+  const text = words + " of " + limit + " words";
+  counter.textContent = over ? text + ": Keep it to " + limit + " words" : text;
   counter.classList.toggle("over", over);
   field.setAttribute("aria-invalid", over ? "true" : "false");
 }
+
+// htmx leaves a 4xx answer unswapped; a part's 400 is its own section saying what to change
+// ("Keep it to 300 words"), so show it in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { xhr, elt } = event.detail;
+  if (xhr.status === 400 && elt.closest(".report-part")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
 
 document.addEventListener("input", (event) => {
   if (event.target.matches("textarea[data-word-limit]")) updateCounter(event.target);
