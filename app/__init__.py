@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         coaching_log,
         cycles,
         debrief,
+        goals,
         library,
         observations,
         pwa,
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(library.bp)
     app.register_blueprint(observations.bp)
     app.register_blueprint(debrief.bp)
+    app.register_blueprint(goals.bp)
     app.register_blueprint(summary.bp)
     app.register_blueprint(share.bp)
     app.register_blueprint(share.cycle_bp)

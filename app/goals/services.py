@@ -4,18 +4,22 @@ whether the goal is met (Try-Measure-Learn: is the teacher moving toward the goa
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import select
 
 from .. import kinds
 from ..extensions import db
 from ..kinds.base import Measure
-from ..models import Cycle, LookFor, utcnow
+from ..models import Cycle, CycleStatus, LookFor, utcnow
 from ..observations.facts import ObservationFacts, cycle_lookfors, gather, live_observations
 from ..observations.figures import lookfor_figures, pooled_figures
 
 UNITS = ("percent", "ratio", "rate", "count", "seconds")
 SHORT_MS = 10 * 60 * 1000  # a rate from a lesson under 10 minutes is marked on the chart
+MAX_GOAL = 2000  # as the new-cycle form's Goal
 
 
 class GoalError(ValueError):
@@ -77,6 +81,10 @@ class Progress:
         if value is None or self.target is None:
             return False
         return value <= self.target if self.direction < 0 else value >= self.target
+
+    def point(self, observation_id: str) -> ProgressPoint | None:
+        """This observation's point (None when it is not a live observation of the cycle)."""
+        return next((p for p in self.points if p.observation_id == observation_id), None)
 
     @property
     def latest(self) -> ProgressPoint | None:
@@ -141,16 +149,29 @@ def measure_object(progress: Progress | None, value: float | None) -> dict | Non
 
 def set_measure(cycle: Cycle, key: str | None, baseline: float | None, target: float | None,
                 baseline_from_first: bool) -> None:
-    """Choose the goal's measure (or none), its baseline and its target, in its unit."""
-    if key and find_measure(key, cycle_lookfors(cycle.id)) is None:
+    """Choose the goal's measure (or none), its baseline and its target, in its unit (a
+    percent from 0 to 100: 80 means 80%)."""
+    measure = find_measure(key, cycle_lookfors(cycle.id)) if key else None
+    if key and measure is None:
         raise GoalError("Choose a measure from the list.")
-    for what, number in (("baseline", baseline), ("target", target)):
-        if number is not None and not -1e9 < number < 1e9:
-            raise GoalError(f"The {what} is out of range.")
+    for what, number in (("baseline", None if baseline_from_first else baseline),
+                         ("target", target)):
+        if number is None or measure is None:
+            continue
+        # nan and inf fail this comparison too.
+        if not -1e9 < number < 1e9:
+            raise GoalError(f"The {what} value is out of range.")
+        if measure.unit == "percent" and not 0 <= number <= 100:
+            raise GoalError(f"The {what} value is a percent: write a number from 0 to 100 "
+                            "(80 means 80%).")
+        if number < 0:
+            raise GoalError(f"The {what} value cannot be below 0.")
+    # With no measure the numbers would mean nothing: the words in Goal, Baseline and Target
+    # stay as the coach's notes.
     cycle.measure = key or None
-    cycle.baseline_value = None if baseline_from_first else baseline
-    cycle.target_value = target
-    cycle.baseline_from_first = bool(baseline_from_first)
+    cycle.baseline_value = None if baseline_from_first or measure is None else baseline
+    cycle.target_value = None if measure is None else target
+    cycle.baseline_from_first = bool(baseline_from_first) and measure is not None
     db.session.commit()
 
 
@@ -159,3 +180,42 @@ def mark_goal_met(cycle: Cycle) -> None:
     if cycle.goal_met_at is None:
         cycle.goal_met_at = utcnow()
         db.session.commit()
+
+
+def close_cycle(cycle: Cycle) -> None:
+    """Try-Measure-Learn's first next step: the cycle ends here."""
+    cycle.status = CycleStatus.CLOSED
+    db.session.commit()
+
+
+def next_cycle_of(cycle: Cycle) -> Cycle | None:
+    """The cycle that follows this one with the same teacher, if a next goal was set."""
+    return db.session.scalar(
+        select(Cycle).where(Cycle.previous_cycle_id == cycle.id).order_by(Cycle.id).limit(1))
+
+
+def set_next_goal(cycle: Cycle, goal: str | None) -> Cycle:
+    """Try-Measure-Learn's other next step: a new cycle with the same teacher on a new goal,
+    carrying the live look-fors over (label, kind, config, order) and the norms; this cycle
+    closes. Once set, pressing again lands on the same next cycle (no duplicates)."""
+    goal = (goal or "").strip()
+    if not goal:
+        raise GoalError("Write the next goal.")
+    if len(goal) > MAX_GOAL:
+        raise GoalError(f"Keep the goal under {MAX_GOAL:,} characters.")
+    existing = next_cycle_of(cycle)
+    if existing is not None:
+        return existing
+    following = Cycle(teacher_id=cycle.teacher_id, goal=goal, focus_area=cycle.focus_area,
+                      norms=cycle.norms, status=CycleStatus.PLANNING,
+                      previous_cycle_id=cycle.id)
+    db.session.add(following)
+    db.session.flush()
+    live = [lf for lf in cycle_lookfors(cycle.id) if not lf.archived]
+    db.session.add_all(
+        LookFor(cycle_id=following.id, label=lf.label, kind=lf.kind,
+                config=copy.deepcopy(lf.config or {}), position=position)
+        for position, lf in enumerate(live))
+    cycle.status = CycleStatus.CLOSED
+    db.session.commit()
+    return following

@@ -102,15 +102,15 @@ class Scan(Kind):
     def headline(self, figures: Mapping) -> int:
         return figures["scans"]
 
+    def measures(self, lookfor, lookfors) -> list[Measure]:
+        return [Measure(measure_key("scan_mean", lookfor.id),
+                        f"{lookfor.label}: average % on task", "percent",
+                        f"on average {{value}} of students were on task (“{lookfor.label}”)",
+                        percent_of(lookfor.id, "mean_on_share"))]
+
 
 def _number(value: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
         raise KindError("the number of students in the class is a whole number") from None
-
-    def measures(self, lookfor, lookfors) -> list[Measure]:
-        return [Measure(measure_key("scan_mean", lookfor.id),
-                        f"{lookfor.label}: average % on task", "percent",
-                        f"on average {{value}} of students were on task (“{lookfor.label}”)",
-                        percent_of(lookfor.id, "mean_on_share"))]

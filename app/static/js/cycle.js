@@ -4,7 +4,7 @@
 // (an expired form, a request too large for the server) or no network gets a line under the
 // form instead of silence.
 
-const EDITOR = "#lookfors, #tools";
+const EDITOR = "#lookfors, #tools, #goal-measure";
 
 function isFragment(xhr) {
   return !/^\s*<!doctype/i.test(xhr.responseText || "");
