@@ -9,10 +9,10 @@ import io
 from functools import cache
 from pathlib import Path
 
-import rcssmin
-import rjsmin
 from flask import abort, current_app, send_file, url_for
 from werkzeug.security import safe_join
+
+from .minify import minify_css, minify_js
 
 # The app shell: what a coach needs to open and use a capture screen with no network.
 SHELL_FILES = (
@@ -70,10 +70,8 @@ def shell_version(extra: bytes = b"") -> str:
     return digest.hexdigest()[:16]
 
 
-# Comments and indentation out as they are served (about a third less once gzipped): the
-# capture screen keeps within its 30 KB budget with every kind, and the sources keep their
-# comments. vendor/ is minified already.
-MINIFIERS = {".js": (rjsmin.jsmin, "text/javascript"), ".css": (rcssmin.cssmin, "text/css")}
+# Served minified (see minify.py); vendor/ is minified already.
+MINIFIERS = {".js": (minify_js, "text/javascript"), ".css": (minify_css, "text/css")}
 
 
 @cache

@@ -336,7 +336,7 @@ def test_a_version_1_outbox_upgrades_with_nothing_lost_or_shown(
     sign_in(page, other_coach.email, other_coach.password)
     expect(sync_status(page)).to_have_text("All changes synced")
     assert page.evaluate(DB_SHAPE) == {
-        "version": 2, "indexes": ["coach_pending", "observation_id", "pending"]}
+        "version": 3, "indexes": ["coach_pending", "observation_id", "pending"]}
     eventually(lambda: page.evaluate(EVERY_RECORD, "refused_by"))
     expect(page.get_by_text("Sam cried")).to_have_count(0)
     batches = len(live_server.sync_batches)

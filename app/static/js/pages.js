@@ -38,8 +38,9 @@ export async function warmCaptureScreens() {
     const note = document.createElement("p");
     note.id = "offline-ready";
     note.className = "sync-status";
-    note.textContent = `Ready for the day: ${ready === 1 ? "1 capture screen works"
-      : `${ready} capture screens work`} offline.`;
+    // No template inside another's ${}: the served copy is minified (see app/pwa/minify.py).
+    const screens = ready === 1 ? "1 capture screen works" : `${ready} capture screens work`;
+    note.textContent = `Ready for the day: ${screens} offline.`;
     document.querySelector("header.site")?.append(note);
   }
 }
