@@ -516,3 +516,41 @@ def test_the_capture_screen_stays_within_30_kb_with_every_kind(phone, every_kind
     sizes = {url.split("/static/")[1].split("?")[0]:
              len(gzip.compress(page.request.get(url).body(), 9)) for url in urls}
     assert sum(sizes.values()) <= 30 * 1024, sizes
+
+
+def test_intervals_missed_while_away_close_empty_once_across_tabs(phone, app, every_kind):
+    """Decided: an interval that passed while no screen was open (the observation still ran)
+    gets its {"codes": []} record on resume, like any interval that closes untouched; each
+    interval has one id, so two tabs never make two records of it."""
+    page = phone.new_page()
+    sign_in(page, every_kind.email, every_kind.password)
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)
+    open_capture(page, every_kind.cycle_id)
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    toggle(page, "Lec").click()
+    expect(page.locator("#saved-mark")).to_have_text("Saved on this device")
+    page.goto("/")  # the screen is closed for intervals 2 and 3
+    page.clock.fast_forward(25_000)
+
+    open_capture(page, every_kind.cycle_id)  # resumes, in interval 3
+    other = phone.new_page()
+    open_capture(other, every_kind.cycle_id)  # a second tab on the same observation
+    for tab in (page, other):
+        expect(tab.locator(".interval-now")).to_contain_text("Interval 3")
+        expect(tab.get_by_role("list", name="COPUS: past intervals").get_by_role("listitem")
+               ).to_have_text(["Interval 2: nothing ticked", "Interval 1: Lec"])
+    page.clock.fast_forward(10_000)  # both tabs see interval 3 close untouched
+    for tab in (page, other):
+        expect(tab.locator(".interval-now")).to_contain_text("Interval 4")
+    end_observation(page)
+    page.wait_for_url(f"**/observations/{observation_id}")
+    expect(sync_status(page)).to_have_text("All changes synced")
+
+    records = sorted((e["offset_ms"], e["duration_ms"], e["data"]["codes"])
+                     for e in stored_events(app, observation_id).values()
+                     if e["lookfor_id"] == every_kind.ids["interval"])
+    assert records[:3] == [(0, 10_000, ["Lec"]), (10_000, 10_000, []), (20_000, 10_000, [])]
+    # The end came inside interval 4: its partial record, and no interval twice.
+    assert [offset for offset, _, _ in records] == [0, 10_000, 20_000, 30_000]
+    assert 1 <= records[3][1] < 10_000 and records[3][2] == []
