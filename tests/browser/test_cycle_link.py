@@ -167,3 +167,41 @@ def test_the_cycle_page_fits_a_phone_with_its_new_sections(browser, live_server,
     with app.app_context():
         assert db.session.get(Cycle, coach.cycle_id).planning_notes == \
             "Exit tickets: 6 of 25 cited the text."
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_new_pages_are_accessible(browser, live_server, app, coach, color_scheme):
+    """axe finds nothing serious, and every tap target is 48 px tall: the debrief with From
+    last time and the GROW notes, the cycle page with its link shown, the teacher's cycle link
+    and the cycle report."""
+    from tests.browser.test_accessibility import assert_accessible, assert_tall_enough
+
+    _, second = two_observations(app, coach)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE,
+                                  color_scheme=color_scheme, reduced_motion="reduce")
+    try:
+        phone = context.new_page()
+        sign_in(phone, coach.email, coach.password)
+        phone.goto(f"/observations/{second}")
+        phone.locator("#from-last-time").get_by_role("button", name="Done").first.click()
+        expect(phone.locator("#from-last-time .last-step-state[data-state=done]")).to_have_count(1)
+        for where, url in (("debrief", None), ("cycle page", f"/cycles/{coach.cycle_id}"),
+                           ("report", f"/cycles/{coach.cycle_id}/report")):
+            if url:
+                phone.goto(url)
+            if where == "cycle page":
+                phone.get_by_role("button", name="Share cycle with teacher").click()
+                link = phone.get_by_label("Cycle link").input_value()
+            assert_accessible(phone, f"{where} ({color_scheme})")
+            assert_tall_enough(phone, f"{where} ({color_scheme})")
+        teacher = browser.new_context(viewport=PHONE, color_scheme=color_scheme,
+                                      reduced_motion="reduce")
+        try:
+            view = teacher.new_page()
+            view.goto(link)
+            assert_accessible(view, f"teacher's cycle link ({color_scheme})")
+            assert_tall_enough(view, f"teacher's cycle link ({color_scheme})")
+        finally:
+            teacher.close()
+    finally:
+        context.close()
