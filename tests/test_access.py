@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from app.extensions import db
-from app.models import Event, NextStep, Observation
+from app.models import Event, LogEntry, NextStep, Observation
 from tests import helpers
 
 OBSERVATION_ID = "5f0c8d9e-2b1a-4c3d-8e9f-0a1b2c3d4e5f"
 EVENT_ID = "0b7e6a52-7f43-4f7e-9a5e-0d7f6f1c2b3a"
 STEP_ID = 4242
+ENTRY_ID = 4646
 
 # Every URL that shows or changes one coach's data: (method, template, form data).
 PRIVATE_URLS = [
@@ -47,6 +48,9 @@ PRIVATE_URLS = [
     ("POST", "/observations/{observation}/share", {"days": "30"}),
     ("POST", "/observations/{observation}/share/revoke", {}),
     ("POST", "/observations/{observation}/delete", {}),
+    ("GET", "/log/{entry}/edit", None),
+    ("POST", "/log/{entry}", {"minutes": "5"}),
+    ("POST", "/log/{entry}/delete", {}),
     ("POST", "/observations/{observation}/last-steps/{step}/status", {"status": "done"}),
     ("POST", "/cycles/{cycle}/planning", {"planning_notes": "x"}),
     ("POST", "/cycles/{cycle}/share", {"days": "30"}),
@@ -71,7 +75,9 @@ OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", 
              ("GET", "/account", None),
              ("POST", "/account/details", {"name": "x", "time_zone": "UTC"}),
              ("POST", "/account/password", {"current_password": "x", "new_password": "y"}),
-             ("POST", "/account/sign-out-everywhere", {})]
+             ("POST", "/account/sign-out-everywhere", {}),
+             ("GET", "/log", None), ("POST", "/log", {"minutes": "5"}), ("GET", "/log.csv", None),
+             ("POST", "/account/export", {}), ("POST", "/account/delete", {"confirm_email": "x"})]
 # The JSON API: every call answers for the signed-in coach only.
 API_URLS = [("POST", "/api/v1/sync"), ("GET", "/api/v1/csrf"), ("GET", "/api/v1/cycles")]
 PUBLIC = {"/login", "/signup", "/sw.js", "/manifest.webmanifest", "/offline",
@@ -87,6 +93,8 @@ def world(app, coach, other_coach):
                              observation_id=OBSERVATION_ID, lookfor_id=coach.lookfor_ids[0],
                              offset_ms=1000, recorded_at=datetime(2026, 3, 2, 9, tzinfo=UTC)))
         db.session.add(NextStep(id=STEP_ID, observation_id=OBSERVATION_ID, action="Try it"))
+        db.session.add(LogEntry(id=ENTRY_ID, coach_id=coach.coach_id, teacher_id=coach.teacher_id,
+                                kind="co_planning", on_date=date(2026, 3, 2), minutes=45))
         db.session.commit()
     return coach
 
@@ -94,7 +102,7 @@ def world(app, coach, other_coach):
 def fill(template: str, world) -> str:
     return template.format(teacher=world.teacher_id, cycle=world.cycle_id,
                            lookfor=world.lookfor_ids[0], observation=OBSERVATION_ID,
-                           event=EVENT_ID, step=STEP_ID, token="{token}")
+                           event=EVENT_ID, step=STEP_ID, entry=ENTRY_ID, token="{token}")
 
 
 def test_every_route_is_covered_by_this_file(app):
@@ -105,6 +113,7 @@ def test_every_route_is_covered_by_this_file(app):
         rule.rule.replace("<int:teacher_id>", "{teacher}").replace("<int:cycle_id>", "{cycle}")
         .replace("<int:lookfor_id>", "{lookfor}").replace("<observation_id>", "{observation}")
         .replace("<event_id>", "{event}").replace("<int:step_id>", "{step}")
+        .replace("<int:entry_id>", "{entry}")
         .replace("<token>", "{token}")
         for rule in app.url_map.iter_rules()
     }

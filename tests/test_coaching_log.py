@@ -159,6 +159,8 @@ def test_a_saved_debrief_counts_with_a_planned_debrief_visits_minutes(ctx, coach
     debrief(second, datetime(2026, 3, 10, 18, tzinfo=UTC))  # no debrief visit: not known
     # A teacher's reflection alone is not a debrief the coach held.
     save_reflection(db.session.get(Observation, reflected), "I tried it")
+    db.session.get(Debrief, reflected).updated_at = datetime(2026, 3, 17, 15, tzinfo=UTC)
+    db.session.commit()
     found = [a for a in log.activities(coach_of(coach), MARCH) if a.source == "debrief"]
     assert [(a.on_date.isoformat(), a.minutes, a.observation_id) for a in found] == [
         ("2026-03-03", 25, first), ("2026-03-10", None, second)]

@@ -35,3 +35,12 @@ class PasswordForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     sign_out_everywhere = SubmitField("Sign out everywhere")
+
+
+class ExportForm(FlaskForm):
+    export = SubmitField("Export all my data")
+
+
+class DeleteAccountForm(FlaskForm):
+    confirm_email = StringField("Type your email to confirm", validators=[Length(max=254)])
+    delete_account = SubmitField("Delete my account")

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import ratelimit
 from ..auth.services import AccountError
 from ..auth.views import end_session
-from . import services
-from .forms import DetailsForm, PasswordForm, SignOutEverywhereForm
+from ..models import utcnow
+from . import deletion, export, services
+from .forms import DeleteAccountForm, DetailsForm, ExportForm, PasswordForm, SignOutEverywhereForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -30,6 +31,8 @@ def render_account(status: int = 200, **forms):
         current_zone=current_user.time_zone))
     forms.setdefault("password_form", PasswordForm(formdata=None))
     forms.setdefault("everywhere_form", SignOutEverywhereForm(formdata=None))
+    forms.setdefault("export_form", ExportForm(formdata=None))
+    forms.setdefault("delete_form", DeleteAccountForm(formdata=None))
     return render_template("account/show.html", **forms), status
 
 
@@ -89,3 +92,33 @@ def sign_out_everywhere():
     end_session()
     flash("Signed out on every device.")
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.post("/export")
+def export_data():
+    """Export all my data: a ZIP with every table of the coach's, as CSV and JSON."""
+    if not ExportForm().validate_on_submit():
+        abort(400)
+    response = make_response(export.export_zip(current_user))
+    response.mimetype = "application/zip"
+    name = f"lookfor-export-{utcnow():%Y-%m-%d}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/delete")
+def delete_account():
+    """Delete my account and everything of it, once the coach types their email; signs out."""
+    form = DeleteAccountForm()
+    error = "Type your email to confirm."
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user, form.confirm_email.data)
+        except deletion.WrongConfirmation as exc:
+            error = str(exc)
+        else:
+            end_session()
+            flash("Your account and everything in it are deleted.")
+            return redirect(url_for("auth.login"), 303)
+    return render_account(400, delete_form=form, delete_error=error)
