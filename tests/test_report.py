@@ -230,3 +230,21 @@ def test_only_the_owning_coach(app, coach, other_coach, method, path, data):
     response = anonymous.open(path.format(cycle=coach.cycle_id), method=method, data=data,
                               headers={"X-CSRFToken": helpers.csrf_token(anonymous)})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/cycles/{cycle}/report/overview", {}),
+    ("/cycles/{cycle}/report/reflection", {"reflection-text": ["a", "b"]}),
+    ("/cycles/{cycle}/planning", {}),
+    ("/cycles/{cycle}/share", {}),
+    ("/cycles/{cycle}/share", {"days": "1e9"}),
+    ("/cycles/{cycle}/share/revoke", {"days": "x"}),
+])
+def test_odd_forms_never_give_a_500(coach_client, coach, path, data):
+    response = htmx(coach_client, path.format(cycle=coach.cycle_id), data)
+    assert response.status_code in (200, 400), response.status_code
+
+
+@pytest.mark.parametrize("token", ["%00", "%C3%A9" * 60, "..%2F..%2Fetc", "a" * 101, "-", "~"])
+def test_odd_cycle_tokens_are_404(app, token):
+    assert app.test_client().get(f"/c/{token}").status_code in (400, 404)
