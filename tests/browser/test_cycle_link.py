@@ -205,3 +205,26 @@ def test_the_new_pages_are_accessible(browser, live_server, app, coach, color_sc
             teacher.close()
     finally:
         context.close()
+
+
+def test_the_coachs_service_worker_keeps_no_copy_of_the_cycle_link(page, app, coach):
+    """Opened in the coach's own browser (the worker controls it), the teacher's page is not
+    kept in any cache: a shared device must not hold it once the link is revoked."""
+    from app.share.services import create_link
+    from tests.browser.conftest import ready_for_the_day
+
+    two_observations(app, coach)
+    with app.app_context():
+        _, token = create_link(db.session.get(Cycle, coach.cycle_id))
+    sign_in(page, coach.email, coach.password)
+    ready_for_the_day(page)
+    page.goto(f"/c/{token}")
+    expect(page.locator("#goal")).to_have_text("Students ask more of the questions")
+    cached = page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+        }
+        return urls;
+    }""")
+    assert cached and not [u for u in cached if "/c/" in u], cached
