@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         observations,
         pwa,
         report,
+        schedule,
         share,
         summary,
         sync,
@@ -66,6 +67,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(share.bp)
     app.register_blueprint(share.cycle_bp)
     app.register_blueprint(report.bp)
+    app.register_blueprint(schedule.bp)
+    app.register_blueprint(schedule.booking_bp)
+    app.register_blueprint(schedule.calendar_bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(sync.bp)
     security.init_app(app)

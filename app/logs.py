@@ -18,7 +18,8 @@ from flask import Flask
 from flask.logging import default_handler
 from gunicorn.glogging import Logger as GunicornLogger
 
-SECRET_PATH_PREFIXES: list[str] = ["/s/", "/c/"]
+# /b/: a teacher's booking link; /calendar/: a coach's private feed (app/schedule).
+SECRET_PATH_PREFIXES: list[str] = ["/s/", "/c/", "/b/", "/calendar/"]
 REDACTED = "…"
 
 

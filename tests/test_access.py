@@ -8,13 +8,23 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.extensions import db
-from app.models import Event, LogEntry, NextStep, Observation
+from app.models import (
+    Event,
+    LogEntry,
+    NextStep,
+    Observation,
+    OfferLink,
+    OfferSlot,
+    TimeOffer,
+    Visit,
+)
 from tests import helpers
 
 OBSERVATION_ID = "5f0c8d9e-2b1a-4c3d-8e9f-0a1b2c3d4e5f"
 EVENT_ID = "0b7e6a52-7f43-4f7e-9a5e-0d7f6f1c2b3a"
 STEP_ID = 4242
 ENTRY_ID = 4646
+VISIT_ID, OFFER_ID, OFFER_LINK_ID = 4343, 4444, 4545
 
 # Every URL that shows or changes one coach's data: (method, template, form data).
 PRIVATE_URLS = [
@@ -60,6 +70,15 @@ PRIVATE_URLS = [
     ("POST", "/cycles/{cycle}/report/reflection", {"reflection-text": "x"}),
     ("GET", "/cycles/{cycle}/data.zip", None),
 ]
+# The schedule (app/schedule): a visit, an offer of times and one of its teachers' links.
+PRIVATE_URLS += [
+    ("GET", "/visits/{visit}/edit", None),
+    ("POST", "/visits/{visit}", {"kind": "debrief"}),
+    ("POST", "/visits/{visit}/delete", {}),
+    ("GET", "/visits/{visit}.ics", None),
+    ("GET", "/offers/{offer}", None),
+    ("POST", "/offers/{offer}/links/{offer_link}/revoke", {}),
+]
 # The teacher's link: opened by its token only (see test_share.py and the tests below).
 SHARE_URLS = [
     ("GET", "/s/{token}", None),
@@ -78,6 +97,14 @@ OWN_PAGES = [("GET", "/", None), ("POST", "/teachers", {"name": "x"}), ("POST", 
              ("POST", "/account/sign-out-everywhere", {}),
              ("GET", "/log", None), ("POST", "/log", {"minutes": "5"}), ("GET", "/log.csv", None),
              ("POST", "/account/export", {}), ("POST", "/account/delete", {"confirm_email": "x"})]
+OWN_PAGES += [("GET", "/schedule", None), ("GET", "/visits/new", None),
+              ("POST", "/visits", {"kind": "x"}), ("GET", "/offers/new", None),
+              ("POST", "/offers", {"kind": "x"}), ("POST", "/account/calendar-link", {}),
+              ("POST", "/account/calendar-link/revoke", {})]
+# A teacher's booking link (test_booking.py), and a coach's calendar feed (test_calendar.py):
+# opened by their token only, never by a session.
+BOOKING_URLS = [("GET", "/b/{token}", None), ("POST", "/b/{token}", {"slot": "1"})]
+FEED_URLS = [("GET", "/calendar/{token}.ics", None)]
 # The JSON API: every call answers for the signed-in coach only.
 API_URLS = [("POST", "/api/v1/sync"), ("GET", "/api/v1/csrf"), ("GET", "/api/v1/cycles")]
 PUBLIC = {"/login", "/signup", "/sw.js", "/manifest.webmanifest", "/offline",
@@ -95,6 +122,14 @@ def world(app, coach, other_coach):
         db.session.add(NextStep(id=STEP_ID, observation_id=OBSERVATION_ID, action="Try it"))
         db.session.add(LogEntry(id=ENTRY_ID, coach_id=coach.coach_id, teacher_id=coach.teacher_id,
                                 kind="co_planning", on_date=date(2026, 3, 2), minutes=45))
+        db.session.add(Visit(id=VISIT_ID, uid="visit-uid", coach_id=coach.coach_id,
+                             teacher_id=coach.teacher_id, kind="observation", minutes=45,
+                             starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC)))
+        db.session.add(TimeOffer(id=OFFER_ID, coach_id=coach.coach_id, kind="debrief",
+                                 minutes=30, slots=[OfferSlot(starts_at=datetime(2099, 1, 5,
+                                                                                 tzinfo=UTC))]))
+        db.session.add(OfferLink(id=OFFER_LINK_ID, offer_id=OFFER_ID, teacher_id=coach.teacher_id,
+                                 token_hash="0" * 64, expires_at=datetime(2099, 2, 1, tzinfo=UTC)))
         db.session.commit()
     return coach
 
@@ -102,19 +137,23 @@ def world(app, coach, other_coach):
 def fill(template: str, world) -> str:
     return template.format(teacher=world.teacher_id, cycle=world.cycle_id,
                            lookfor=world.lookfor_ids[0], observation=OBSERVATION_ID,
-                           event=EVENT_ID, step=STEP_ID, entry=ENTRY_ID, token="{token}")
+                           event=EVENT_ID, step=STEP_ID, token="{token}", visit=VISIT_ID,
+                           entry=ENTRY_ID,
+                           offer=OFFER_ID, offer_link=OFFER_LINK_ID)
 
 
 def test_every_route_is_covered_by_this_file(app):
     covered = {t.split("?")[0]
-               for _, t, _ in PRIVATE_URLS + OWN_PAGES + SHARE_URLS + CYCLE_SHARE_URLS}
+               for _, t, _ in PRIVATE_URLS + OWN_PAGES + SHARE_URLS + CYCLE_SHARE_URLS
+               + BOOKING_URLS + FEED_URLS}
     covered |= {p for _, p in API_URLS} | PUBLIC
     normalised = {
         rule.rule.replace("<int:teacher_id>", "{teacher}").replace("<int:cycle_id>", "{cycle}")
         .replace("<int:lookfor_id>", "{lookfor}").replace("<observation_id>", "{observation}")
         .replace("<event_id>", "{event}").replace("<int:step_id>", "{step}")
         .replace("<int:entry_id>", "{entry}")
-        .replace("<token>", "{token}")
+        .replace("<token>", "{token}").replace("<int:visit_id>", "{visit}")
+        .replace("<int:offer_id>", "{offer}").replace("<int:link_id>", "{offer_link}")
         for rule in app.url_map.iter_rules()
     }
     assert normalised - covered == set(), "add new routes to the access tables"
@@ -251,3 +290,57 @@ def test_a_cycle_token_opens_only_its_own_cycle(app, world, other_coach):
     page = app.test_client().get(f"/c/{token}").get_data(as_text=True)
     assert "Teacher of Olive Other" in page and "Teacher of Casey Coach" not in page
     assert "Try it" not in page  # the world's next step, on the other coach's cycle
+
+
+def live_booking_token(app) -> str:
+    from app.models import Coach
+    from app.schedule.offers import OfferInput, create_offer
+
+    with app.app_context():
+        coach = db.session.scalar(db.select(Coach).order_by(Coach.id))
+        made = create_offer(coach, OfferInput(
+            [coach.teachers[0].id], "debrief", 30,
+            [(datetime(2099, 1, 5).date(), datetime(2099, 1, 5, 9).time()),
+             (datetime(2099, 1, 6).date(), datetime(2099, 1, 6, 9).time())]))
+        return made.links[0][1]
+
+
+@pytest.mark.parametrize("method, template, data", BOOKING_URLS)
+def test_booking_urls_open_with_the_token_only(app, world, method, template, data):
+    """A live token opens (200, or 400 for a slot not of its offer); revoked 410; unknown 404."""
+    from app.schedule.offers import resolve_token, revoke_link
+
+    token = live_booking_token(app)
+    teacher = app.test_client()
+    csrf = helpers.csrf_token(teacher, "/login")
+    path = fill(template, world)
+    live = teacher.open(path.format(token=token), method=method, data=data,
+                        headers={"X-CSRFToken": csrf})
+    assert live.status_code == (200 if method == "GET" else 400)
+    unknown = teacher.open(path.format(token="x" * 43), method=method, data=data,
+                           headers={"X-CSRFToken": csrf})
+    assert unknown.status_code == 404
+    with app.app_context():
+        revoke_link(resolve_token(token).link)
+    gone = teacher.open(path.format(token=token), method=method, data=data,
+                        headers={"X-CSRFToken": csrf})
+    assert gone.status_code == 410
+    assert "Students ask more" not in gone.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, template, data", FEED_URLS)
+def test_feed_urls_open_with_the_token_only(app, world, method, template, data):
+    """A coach's session does not open a feed: only its token does; revoked is 404."""
+    from app.models import Coach
+    from app.schedule.calendar import make_calendar_token, revoke_calendar_token
+
+    with app.app_context():
+        token = make_calendar_token(db.session.get(Coach, world.coach_id))
+    subscriber = app.test_client()
+    assert subscriber.open(fill(template, world).format(token=token)).status_code == 200
+    coach_client = app.test_client()
+    helpers.login(coach_client, world.email, world.password)
+    assert coach_client.open(fill(template, world).format(token="x" * 43)).status_code == 404
+    with app.app_context():
+        revoke_calendar_token(db.session.get(Coach, world.coach_id))
+    assert subscriber.open(fill(template, world).format(token=token)).status_code == 404
