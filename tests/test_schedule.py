@@ -275,3 +275,12 @@ def test_schedule_page_lists_upcoming_visits(app, coach, coach_client):
     html = coach_client.get("/schedule").get_data(as_text=True)
     assert "Modeling with Teacher of Casey Coach" in html
     assert "2020" not in html
+
+
+def test_no_debrief_offer_for_a_clock_at_the_ends_of_time(ctx, coach):
+    oid, _ = helpers.record_observation(coach, [], started="9999-12-31T23:00:00+00:00",
+                                        ended="9999-12-31T23:59:59+00:00")
+    assert services.debrief_offer(db.session.get(Observation, oid)) is None
+    oid, _ = helpers.record_observation(coach, [], started="0001-01-01T00:00:00+00:00",
+                                        ended="0001-01-01T01:00:00+00:00")
+    assert services.debrief_offer(db.session.get(Observation, oid)) is None

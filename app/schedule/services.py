@@ -230,7 +230,10 @@ def debrief_offer(observation: Observation, now: datetime | None = None) -> Debr
     now = now or utcnow()
     cycle = observation.cycle
     hours = debrief_norm_hours(cycle.norms)
-    due = observation.ended_at + timedelta(hours=hours)
+    try:
+        due = observation.ended_at + timedelta(hours=hours)
+    except OverflowError:  # a device clock at year 9999: no deadline to plan for
+        return None
     if now >= due:
         return None
     planned = db.session.scalar(
