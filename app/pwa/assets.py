@@ -17,7 +17,9 @@ from .minify import minify_css, minify_js
 # The app shell: what a coach needs to open and use a capture screen with no network.
 SHELL_FILES = (
     "vendor/pico-2.1.1.classless.min.css",
+    "css/base.css",
     "css/app.css",
+    "css/capture.css",
     "vendor/htmx-2.0.11.min.js",
     "js/app.js",
     "js/pages.js",

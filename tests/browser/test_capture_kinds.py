@@ -554,3 +554,24 @@ def test_intervals_missed_while_away_close_empty_once_across_tabs(phone, app, ev
     # The end came inside interval 4: its partial record, and no interval twice.
     assert [offset for offset, _, _ in records] == [0, 10_000, 20_000, 30_000]
     assert 1 <= records[3][1] < 10_000 and records[3][2] == []
+
+
+def test_undo_takes_back_a_running_timer(phone, app, every_kind):
+    """A running timer is a draft on the device (not sent: it has no span yet); Undo makes it a
+    tombstone, which the server keeps as deleted."""
+    page = phone.new_page()
+    sign_in(page, every_kind.email, every_kind.password)
+    open_capture(page, every_kind.cycle_id)
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    timer_button(page).click()
+    expect(timer_button(page)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#saved-mark")).to_have_text("Saved on this device")
+    (draft,) = read_outbox(page)["events"]
+    assert draft["pending"] == 3 and draft["duration_ms"] is None
+    expect(sync_status(page)).to_have_text("All changes synced")  # nothing of it waits
+    page.get_by_role("button", name="Undo").click()
+    expect(timer_button(page)).to_have_attribute("aria-pressed", "false")
+    expect(timer_button(page)).to_contain_text("0 of 0 at 3 s or more")
+    expect(sync_status(page)).to_have_text("All changes synced")
+    (stored,) = stored_events(app, observation_id).values()
+    assert stored["deleted"] is True
