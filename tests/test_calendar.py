@@ -213,3 +213,13 @@ def test_unknown_feed_tokens_are_throttled_like_share_links(app, client):
     for _ in range(30):
         assert client.get(f"/calendar/{'x' * 43}.ics").status_code == 404
     assert client.get(f"/calendar/{'y' * 43}.ics").status_code == 429
+
+
+def test_feed_and_booking_tokens_never_reach_a_log():
+    from app import logs
+
+    token = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWpr"
+    assert logs.redact(f'"GET /calendar/{token}.ics HTTP/1.1" 200') == (
+        '"GET /calendar/… HTTP/1.1" 200')
+    assert logs.redact(f"POST /b/{token} and /login?next=%2Fb%2F{token}") == (
+        "POST /b/… and /login?next=%2Fb%2F…")
