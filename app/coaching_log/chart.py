@@ -10,7 +10,7 @@ from .activities import Total
 
 ROW = 40  # one label line, then its bar
 BAR = 12
-LONGEST_LABEL = 36  # characters of a teacher's name before "…", so a phone shows it whole
+LONGEST_LABEL = 28  # characters of a name before "…", so its minutes still show on a phone
 
 
 def minutes_text(minutes: int) -> str:
