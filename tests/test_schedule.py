@@ -137,14 +137,23 @@ def observation_ended(world, hours_ago: float, norms: str | None = None) -> Obse
 
 def test_debrief_offer_within_the_norm_only(ctx, coach):
     fresh = observation_ended(coach, 2)
+    before = utcnow()
     offer = services.debrief_offer(fresh)
     assert offer is not None and offer.hours == 24 and offer.teacher_id == coach.teacher_id
     assert offer.due == fresh.ended_at + timedelta(hours=24)
-    assert utcnow() + timedelta(hours=1) <= offer.suggested <= offer.due
+    assert before + timedelta(hours=1) <= offer.suggested <= offer.due
     assert offer.suggested.minute % 15 == 0
     assert services.debrief_offer(observation_ended(coach, 25)) is None
     # The cycle's own norm: 48 hours.
     assert services.debrief_offer(observation_ended(coach, 25, "within 48 hours")).hours == 48
+
+
+def test_the_suggested_time_is_the_next_quarter_hour():
+    at = datetime(2027, 1, 12, 10, 15, 30, tzinfo=UTC)
+    assert services._quarter_hour_after(at) == datetime(2027, 1, 12, 10, 30, tzinfo=UTC)
+    assert services._quarter_hour_after(at.replace(second=0)) == at.replace(second=0)
+    assert services._quarter_hour_after(at.replace(minute=52)) == datetime(2027, 1, 12, 11,
+                                                                           tzinfo=UTC)
 
 
 def test_debrief_offer_near_the_deadline_suggests_a_time_before_it(ctx, coach):

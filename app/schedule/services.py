@@ -217,8 +217,11 @@ class DebriefOffer:
 
 
 def _quarter_hour_after(moment: datetime) -> datetime:
-    moment = moment.replace(second=0, microsecond=0)
-    return moment + timedelta(minutes=-moment.minute % 15)
+    """The first :00, :15, :30 or :45 at or after the moment."""
+    exact = moment.replace(second=0, microsecond=0)
+    if exact < moment:
+        exact += timedelta(minutes=1)
+    return exact + timedelta(minutes=-exact.minute % 15)
 
 
 def debrief_offer(observation: Observation, now: datetime | None = None) -> DebriefOffer | None:
