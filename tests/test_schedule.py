@@ -55,6 +55,14 @@ def test_nine_in_new_york_is_stored_in_utc_in_winter_and_summer(ctx, coach):
     assert services.when(summer.starts_at, 45, NEW_YORK) == "Tue 13 Jul 2027, 09:00–09:45 EDT"
 
 
+def test_times_a_dst_change_skips_or_repeats(ctx, coach):
+    skipped = services.to_utc(date(2027, 3, 14), time(2, 30), NEW_YORK)
+    assert skipped == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
+    assert services.when(skipped, 30, NEW_YORK) == "Sun 14 Mar 2027, 03:30–04:00 EDT"
+    repeated = services.to_utc(date(2027, 11, 7), time(1, 30), NEW_YORK)
+    assert repeated == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)  # the first 01:30, EDT
+
+
 def test_other_zones_and_a_span_past_midnight(ctx, coach):
     assert services.to_utc(date(2027, 3, 2), time(9), "Asia/Kolkata") == datetime(
         2027, 3, 2, 3, 30, tzinfo=UTC)

@@ -69,8 +69,9 @@ def debrief_norm_hours(norms_text: str | None) -> int:
 def to_utc(day: date, start: time, zone_name: str) -> datetime:
     """A date and a wall-clock time in the coach's zone, as a UTC moment.
 
-    A time skipped by a daylight-saving change (02:30 on the spring-forward night) reads as
-    the hour before the change, as zoneinfo does; an hour that happens twice is the first."""
+    A time skipped by a daylight-saving change (02:30 on the spring-forward night) is taken
+    with the offset before the change, so it shows as 03:30; an hour that happens twice is
+    the first of the two (zoneinfo's fold=0)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ScheduleError(f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.")
     local = datetime.combine(day, start.replace(second=0, microsecond=0, tzinfo=None))
