@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, logs, security, timezones
-from .extensions import csrf, db, htmx, login_manager, migrate
+from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     logs.init_app(app)
     timezones.init_app(app)
 

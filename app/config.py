@@ -90,6 +90,12 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": 3600,
         # A 5,000-event batch is about 1.5 MB; refuse bodies far past that before parsing.
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        # gzip for every client, Brotli where the browser asks for it; HTML, JSON, CSS, JS, SVG,
+        # CSV and calendars over 500 bytes (Flask-Compress).
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "text/javascript",
+                               "application/javascript", "image/svg+xml", "text/csv",
+                               "text/calendar", "application/manifest+json"],
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
     }
