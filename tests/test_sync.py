@@ -714,3 +714,16 @@ def test_cycles_uses_the_same_number_of_queries_for_more_cycles(app, coach_clien
     with counting_statements(engine) as many:
         assert len(coach_client.get("/api/v1/cycles").json["cycles"]) == 6
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(1, 1, 1, tzinfo=UTC), datetime(1970, 1, 1, 0, 0, 0, 5, tzinfo=UTC),
+    datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59,
+                                                                 999999, tzinfo=UTC)])
+def test_times_written_straight_to_sqlite_read_back_as_the_orm_writes_them(moment):
+    from sqlalchemy.dialects import sqlite
+
+    from app.sync.services import sqlite_time
+
+    orm = sqlite.DATETIME().bind_processor(sqlite.dialect())(moment.replace(tzinfo=None))
+    assert sqlite_time(moment) == orm

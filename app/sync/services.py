@@ -324,7 +324,7 @@ def _write_events(rows: list[dict]) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(_upsert("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), [
             (r["id"], r["observation_id"], r["lookfor_id"], r["offset_ms"],
-             r["recorded_at"].strftime(SQLITE_TIME), r["count"], r["duration_ms"], r["note"],
+             sqlite_time(r["recorded_at"]), r["count"], r["duration_ms"], r["note"],
              d, r["deleted"], r["version"])
             for r, d in zip(rows, data, strict=True)
         ])
@@ -341,8 +341,12 @@ def _write_events(rows: list[dict]) -> None:
 
 EVENT_COLUMNS = ("id", "observation_id", "lookfor_id", "offset_ms", "recorded_at", "count",
                  "duration_ms", "note", "data", "deleted", "version")
-# How SQLAlchemy's SQLite DateTime stores a (UTC) time, so the ORM reads it back the same.
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def sqlite_time(moment: datetime) -> str:
+    """A UTC time as SQLAlchemy's SQLite DateTime stores it ("0001-01-01 00:00:00.000000": the
+    year zero-padded, as strftime's %Y is not), so the ORM reads it back the same."""
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _upsert(source: str) -> str:
