@@ -102,3 +102,60 @@ def test_server_killed_mid_batch_then_retry_stores_each_event_once(scratch_datab
         assert db.session.scalar(select(func.count(func.distinct(Event.id)))) == 5000
         db.session.remove()  # hand its connection back first, so dispose() closes it
         db.engine.dispose()
+
+
+def test_two_app_servers_on_one_database_store_one_coachs_batches_once(scratch_database_url):
+    """Two app servers (two gunicorns, as two machines would be) on one database: the same
+    coach's two devices send the same batches to both at the same moment, then two newer
+    versions of every event, one to each, at the same moment. Nothing is lost or doubled; the
+    newest version wins whichever server commits first."""
+    app = make_app(scratch_database_url)
+    with app.app_context():
+        coach, cycle = make_coach()
+        cycle_id, lookfor_ids = cycle.id, [lf.id for lf in cycle.lookfors]
+        db.session.remove()
+        db.engine.dispose()
+    observation = {"id": str(uuid.uuid4()), "cycle_id": cycle_id,
+                   "started_at": "2026-03-02T09:00:00Z", "ended_at": None}
+    batches = [make_events(observation["id"], lookfor_ids, 400, 3_600_000) for _ in range(4)]
+    def corrected(events: list, version: int) -> list:
+        return [{**e, "version": version, "note": f"v{version}", "lookfor_id": lookfor_ids[2],
+                 "duration_ms": None} for e in events]
+    with Gunicorn(scratch_database_url, workers=1) as one, \
+            Gunicorn(scratch_database_url, workers=1) as two:
+        devices = [SyncClient(one.url), SyncClient(two.url)]
+        for device in devices:
+            device.sign_in("bench@lookfor.test", "bench password")
+            device.fetch_token()
+        errors: list[BaseException] = []
+
+        def send_both(first: list, second: list) -> None:
+            start = threading.Barrier(2)
+
+            def send(device: SyncClient, events: list) -> None:
+                try:
+                    start.wait(10)
+                    answer, _ = device.sync_until_accepted(
+                        {"observations": [observation], "events": events})
+                    assert len(answer["events"]["accepted"]) == len(events), answer
+                except BaseException as exc:
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=send, args=pair)
+                       for pair in zip(devices, (first, second), strict=True)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+
+        for events in batches:
+            send_both(events, events)
+        for events in batches:
+            send_both(corrected(events, 2), corrected(events, 3))
+    assert not errors, errors
+    with app.app_context():
+        rows = db.session.execute(select(Event.id, Event.version, Event.note)).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert len(rows) == len({row.id for row in rows}) == 4 * 400
+    assert {(row.version, row.note) for row in rows} == {(3, "v3")}
