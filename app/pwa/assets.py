@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mimetypes
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ SHELL_FILES = (
     "vendor/htmx-2.0.11.min.js",
     "js/app.js",
     "js/pages.js",
+    "js/dashboard.js",
     "js/outbox.js",
     "js/sync.js",
     "js/status.js",
@@ -77,23 +79,26 @@ MINIFIERS = {".js": (minify_js, "text/javascript"), ".css": (minify_css, "text/c
 
 
 @cache
-def _minified(path: str, mtime_ns: int) -> bytes:
-    return MINIFIERS[Path(path).suffix][0](Path(path).read_text(encoding="utf-8")).encode()
+def _static_body(path: str, mtime_ns: int, minify: bool) -> bytes:
+    if minify:
+        return MINIFIERS[Path(path).suffix][0](Path(path).read_text(encoding="utf-8")).encode()
+    return Path(path).read_bytes()
 
 
 def send_static(filename: str):
-    """The static view: our JS and CSS minified (once per version of a file), anything else
-    as Flask sends it."""
-    suffix = Path(filename).suffix
-    if suffix not in MINIFIERS or filename.startswith("vendor/"):
-        return current_app.send_static_file(filename)
+    """The static view: our JS and CSS minified, every file sent from memory (once per version
+    of it), so no response holds a file open while a middleware compresses it."""
     path = safe_join(current_app.static_folder, filename)
     if path is None or not Path(path).is_file():
         abort(404)
+    suffix = Path(filename).suffix
+    minify = suffix in MINIFIERS and not filename.startswith("vendor/")
     stat = Path(path).stat()
-    body = _minified(path, stat.st_mtime_ns)
+    body = _static_body(path, stat.st_mtime_ns, minify)
+    mimetype = (MINIFIERS[suffix][1] if suffix in MINIFIERS
+                else mimetypes.guess_type(filename)[0] or "application/octet-stream")
     return send_file(
-        io.BytesIO(body), mimetype=MINIFIERS[suffix][1], conditional=True,
+        io.BytesIO(body), mimetype=mimetype, conditional=True,
         etag=hashlib.sha256(body).hexdigest()[:16], last_modified=stat.st_mtime,
         max_age=current_app.get_send_file_max_age(filename),
     )

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from app.cycles.services import add_lookfor
 from app.extensions import db
-from app.models import Event
+from app.models import Cycle, Event
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -253,3 +254,72 @@ def events_csv(page, observation_id: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(response.text()))
     assert reader.fieldnames == CSV_HEADER
     return list(reader)
+
+
+# A cycle with a look-for of every kind, and each kind's controls on the capture screen.
+PHONE = {"width": 390, "height": 844}
+CODES = [{"code": "Lec", "label": "Lecturing"}, {"code": "CQ", "label": "Clicker question"},
+         {"code": "Grp", "label": "Group work"}]
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The coach's cycle with one look-for of every kind, by kind."""
+
+    email: str
+    password: str
+    cycle_id: int
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def every_kind(app, coach) -> Kinds:
+    with app.app_context():
+        cycle = db.session.get(Cycle, coach.cycle_id)
+        added = {
+            "category": add_lookfor(cycle, "Questions", "category",
+                                    {"categories": ["Recall", "Inference", "Evaluation"]}),
+            "scan": add_lookfor(cycle, "On task", "scan", {"of": 28, "every_s": 60}),
+            "interval": add_lookfor(cycle, "COPUS", "interval",
+                                    {"interval_s": 10, "codes": CODES}),
+            "timer": add_lookfor(cycle, "Wait time", "timer", {"threshold_s": 3}),
+        }
+        ids = dict(zip(("tally", "duration", "note"), coach.lookfor_ids, strict=True))
+        ids.update({kind: lookfor.id for kind, lookfor in added.items()})
+        db.session.remove()
+    return Kinds(coach.email, coach.password, coach.cycle_id, ids)
+
+
+def category_button(page, name: str):
+    """A category's button, inside the group named by its look-for."""
+    group = page.get_by_role("group", name="Questions")
+    return group.get_by_role("button", name=re.compile(rf"^{name} \d+$"))
+
+
+def scan_button(page):
+    return page.get_by_role("button", name=re.compile(r"^On task\b"))
+
+
+def timer_button(page):
+    return page.get_by_role("button", name=re.compile(r"^Wait time\b"))
+
+
+def code_toggle(page, code: str):
+    label = next(c["label"] for c in CODES if c["code"] == code)
+    return page.get_by_role("button", name=f"{code} {label}", exact=True)
+
+
+def record_scan(page, not_on_task: int) -> None:
+    """Open the pad and record a scan: "All on task", or that many not on task."""
+    scan_button(page).click()
+    pad = page.get_by_role("dialog", name="On task: scan")
+    expect(pad).to_be_visible()
+    if not_on_task == 0:
+        pad.get_by_role("button", name="All on task").click()
+    else:
+        for _ in range(not_on_task):
+            pad.get_by_role("button", name="One more not on task").click()
+        expect(pad).to_contain_text(f"On task: {28 - not_on_task} of 28")
+        pad.get_by_role("button", name="Record scan").click()
+    expect(pad).to_be_hidden()
+
