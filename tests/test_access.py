@@ -79,6 +79,16 @@ PRIVATE_URLS += [
     ("GET", "/offers/{offer}", None),
     ("POST", "/offers/{offer}/links/{offer_link}/revoke", {}),
 ]
+# Managing (app/teachers, app/cycles/manage_views.py): a teacher and a cycle.
+PRIVATE_URLS += [
+    ("GET", "/teachers/{teacher}/edit", None),
+    ("POST", "/teachers/{teacher}/edit", {"name": "x"}),
+    ("POST", "/teachers/{teacher}/archive", {}),
+    ("POST", "/teachers/{teacher}/restore", {}),
+    ("POST", "/cycles/{cycle}/edit", {"goal": "x"}),
+    ("POST", "/cycles/{cycle}/status/close", {}),
+    ("POST", "/cycles/{cycle}/status/reopen", {}),
+]
 # The teacher's link: opened by its token only (see test_share.py and the tests below).
 SHARE_URLS = [
     ("GET", "/s/{token}", None),
@@ -101,6 +111,7 @@ OWN_PAGES += [("GET", "/schedule", None), ("GET", "/visits/new", None),
               ("POST", "/visits", {"kind": "x"}), ("GET", "/offers/new", None),
               ("POST", "/offers", {"kind": "x"}), ("POST", "/account/calendar-link", {}),
               ("POST", "/account/calendar-link/revoke", {})]
+OWN_PAGES += [("GET", "/teachers/archived", None), ("GET", "/cycles/closed", None)]
 # A teacher's booking link (test_booking.py), and a coach's calendar feed (test_calendar.py):
 # opened by their token only, never by a session.
 BOOKING_URLS = [("GET", "/b/{token}", None), ("POST", "/b/{token}", {"slot": "1"})]

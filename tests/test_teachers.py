@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from app.extensions import db
 from app.models import Coach, Observation
-from app.teachers import services
+from app.teachers import dashboard
 from tests import helpers
 
 
@@ -15,10 +15,11 @@ def test_dashboard_lists_teacher_with_open_cycle_and_last_observation(ctx, coach
                       (last, "8e7d1a46-1d67-4c3c-9d51-3d3b7e0f0002")):
         db.session.add(Observation(id=oid, cycle_id=coach.cycle_id, started_at=when))
     db.session.commit()
-    rows = services.dashboard(db.session.get(Coach, coach.coach_id))
-    assert [r.teacher.id for r in rows] == [coach.teacher_id]
-    assert rows[0].open_cycle.id == coach.cycle_id
-    assert rows[0].last_observed_at == last
+    board = dashboard.dashboard(db.session.get(Coach, coach.coach_id))
+    assert [g.teacher.id for g in board.groups] == [coach.teacher_id]
+    [card] = board.groups[0].cycles
+    assert card.cycle.id == coach.cycle_id
+    assert card.last_observed_at == last
 
 
 def test_dashboard_page_shows_goal_and_add_teacher_form(coach_client):

@@ -43,3 +43,13 @@ class StatusForm(FlaskForm):
 class PlanningForm(FlaskForm):
     planning_notes = TextAreaField("Planning notes", validators=[Length(max=10_000)])
     submit = SubmitField("Save planning notes")
+
+
+class CycleEditForm(FlaskForm):
+    """Edit a cycle's goal, baseline, target and norms (app/cycles/manage.py checks them)."""
+
+    goal = TextAreaField("Goal")
+    baseline = StringField("Baseline")
+    target = StringField("Target")
+    norms = TextAreaField("Norms")
+    submit = SubmitField("Save changes")

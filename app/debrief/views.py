@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ..observations.services import get_owned_observation
 from ..share import services as share
+from ..teachers.dashboard import note_debrief_seen
 from . import services
 from .forms import ConversationForm, NextStepForm, ShareForm
 from .guide import GROW
@@ -102,7 +103,9 @@ def render_show(observation, token: str | None = None, **extra):
 @login_required
 def show(observation_id: str):
     """The coach's debrief: evidence against the goal, trend, guide, notes, next steps."""
-    return render_show(get_owned_observation(current_user, observation_id))
+    observation = get_owned_observation(current_user, observation_id)
+    note_debrief_seen(observation.id)  # the dashboard's "New reflection" is seen now
+    return render_show(observation)
 
 
 def back_to(observation, anchor: str = ""):

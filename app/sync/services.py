@@ -114,11 +114,13 @@ def _apply(coach: Coach, observations: tuple[_Verdicts, Rows],
 
 
 def open_cycles(coach: Coach) -> list[dict]:
-    """The coach's cycles that are not closed, each with its live look-fors in display order."""
+    """The coach's cycles that are not closed, each with its live look-fors in display order
+    (an archived teacher's are left out: the device no longer readies them for the day)."""
     cycles = db.session.scalars(
         select(Cycle)
         .join(Cycle.teacher)
-        .where(Teacher.coach_id == coach.id, Cycle.status != CycleStatus.CLOSED)
+        .where(Teacher.coach_id == coach.id, Cycle.status != CycleStatus.CLOSED,
+               Teacher.archived_at.is_(None))
         .options(contains_eager(Cycle.teacher), selectinload(Cycle.lookfors))
         .order_by(Teacher.name, Cycle.created_at.desc(), Cycle.id)
     )

@@ -9,4 +9,5 @@ class TeacherForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     grade = StringField("Grade", validators=[Optional(), Length(max=40)])
     subject = StringField("Subject", validators=[Optional(), Length(max=80)])
+    school = StringField("School", validators=[Optional(), Length(max=120)])
     submit = SubmitField("Save")

@@ -1,16 +1,18 @@
-"""Teachers: the coach's partners. Every lookup goes through get_owned_teacher."""
+"""Teachers: the coach's partners. Every lookup goes through get_owned_teacher.
+
+Archiving a teacher keeps everything (cycles, observations, debriefs, visits): the teacher only
+leaves the dashboard, and their open cycles are no longer readied for a day offline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models import Coach, Cycle, Observation, Teacher
+from ..models import Coach, Cycle, CycleStatus, Teacher, utcnow
 
 
 def get_owned_teacher(coach: Coach, teacher_id: int) -> Teacher:
@@ -21,45 +23,58 @@ def get_owned_teacher(coach: Coach, teacher_id: int) -> Teacher:
     return teacher
 
 
-def add_teacher(coach: Coach, name: str, grade: str | None, subject: str | None) -> Teacher:
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
+def add_teacher(coach: Coach, name: str, grade: str | None, subject: str | None,
+                school: str | None = None) -> Teacher:
     """Add a teacher to the coach's caseload."""
-    teacher = Teacher(
-        coach_id=coach.id,
-        name=name.strip(),
-        grade=(grade or "").strip() or None,
-        subject=(subject or "").strip() or None,
-    )
+    teacher = Teacher(coach_id=coach.id, name=name.strip(), grade=_clean(grade),
+                      subject=_clean(subject), school=_clean(school))
     db.session.add(teacher)
     db.session.commit()
     return teacher
 
 
-@dataclass(frozen=True)
-class DashboardRow:
-    teacher: Teacher
-    open_cycle: Cycle | None
-    last_observed_at: datetime | None
+def update_teacher(teacher: Teacher, name: str, grade: str | None, subject: str | None,
+                   school: str | None) -> Teacher:
+    """Change a teacher's name, grade, subject and school (the form has checked lengths)."""
+    teacher.name = name.strip()
+    teacher.grade, teacher.subject, teacher.school = _clean(grade), _clean(subject), _clean(school)
+    db.session.commit()
+    return teacher
 
 
-def dashboard(coach: Coach) -> list[DashboardRow]:
-    """Each of the coach's teachers with their open cycle and its last observation date."""
-    teachers = db.session.scalars(
+def archive_teacher(teacher: Teacher, now: datetime | None = None) -> None:
+    """Take a teacher off the dashboard, keeping everything (archiving twice keeps the date)."""
+    if teacher.archived_at is None:
+        teacher.archived_at = now or utcnow()
+        db.session.commit()
+
+
+def restore_teacher(teacher: Teacher) -> None:
+    """Bring an archived teacher back to the dashboard, with all their cycles."""
+    teacher.archived_at = None
+    db.session.commit()
+
+
+def archived_teachers(coach: Coach) -> list[Teacher]:
+    """The coach's archived teachers, by name."""
+    return list(db.session.scalars(
         select(Teacher)
-        .where(Teacher.coach_id == coach.id)
-        .options(selectinload(Teacher.cycles))
-        .order_by(Teacher.name)
-    ).all()
-    last_seen = dict(
-        db.session.execute(
-            select(Observation.cycle_id, func.max(Observation.started_at))
-            .join(Cycle)
-            .join(Teacher)
-            .where(Teacher.coach_id == coach.id, Observation.deleted_at.is_(None))
-            .group_by(Observation.cycle_id)
-        ).all()
-    )
-    rows = []
-    for teacher in teachers:
-        cycle = teacher.open_cycle
-        rows.append(DashboardRow(teacher, cycle, last_seen.get(cycle.id) if cycle else None))
-    return rows
+        .where(Teacher.coach_id == coach.id, Teacher.archived_at.is_not(None))
+        .order_by(Teacher.name, Teacher.id)
+    ))
+
+
+def closed_cycles(coach: Coach) -> list[Cycle]:
+    """The closed cycles of the coach's teachers on the dashboard (not archived), newest
+    first; an archived teacher's cycles are on their own page."""
+    return list(db.session.scalars(
+        select(Cycle).join(Cycle.teacher)
+        .options(contains_eager(Cycle.teacher))
+        .where(Teacher.coach_id == coach.id, Teacher.archived_at.is_(None),
+               Cycle.status == CycleStatus.CLOSED)
+        .order_by(Teacher.name, Teacher.id, Cycle.created_at.desc(), Cycle.id.desc())
+    ))

@@ -31,6 +31,10 @@ export async function warmCaptureScreens() {
     await cache.put(url, page);
     return true;
   }));
+  // A cycle no longer on the list (closed, or its teacher archived) is not kept offline.
+  for (const request of await cache.keys()) {
+    if (!urls.includes(new URL(request.url).pathname)) await cache.delete(request);
+  }
   document.documentElement.dataset.offlineReady = String(cycles.length);
   // Said on the page, so the coach knows before leaving the Wi-Fi that capture will open.
   const ready = urls.filter((url, i) => cached[i] && url.endsWith("/capture")).length;
