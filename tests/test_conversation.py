@@ -349,3 +349,24 @@ def test_step_state_service(ctx, coach):
     assert services.step_state(step) == "done"
     assert step.status_at.tzinfo is not None and step.status_at <= datetime.now(UTC)
     assert [s.observation_id for s in services.cycle_steps(coach.cycle_id)] == [oid]
+
+
+def test_a_teachers_reflection_leaves_the_coachs_save_time_alone(ctx, coach):
+    from datetime import timedelta
+
+    from app.debrief import services
+    from app.models import Debrief, Observation
+    from tests import helpers as h
+
+    oid, _ = h.record_observation(coach, [(0, 10)])
+    observation = db.session.get(Observation, oid)
+    services.save_conversation(observation, keepers="k", polishers=None, private_notes=None)
+    saved = db.session.get(Debrief, oid)
+    saved.updated_at = saved.updated_at - timedelta(days=2)
+    db.session.commit()
+    before = db.session.get(Debrief, oid).updated_at
+    services.save_reflection(observation, "I noticed more questions.")
+    db.session.expire_all()
+    after = db.session.get(Debrief, oid)
+    assert after.teacher_reflection == "I noticed more questions."
+    assert after.updated_at == before

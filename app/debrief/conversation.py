@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -72,8 +72,20 @@ def save_conversation(
 
 def save_reflection(observation: Observation, text: str | None) -> Debrief:
     """Save the teacher's own reflection, written through the share link."""
+    reflection = _clean(text, 5000, "your reflection")
     debrief = get_debrief(observation)
-    debrief.teacher_reflection = _clean(text, 5000, "your reflection")
+    if inspect(debrief).persistent:
+        # updated_at stays when the coach last saved the debrief (the coaching log dates the
+        # debrief by it); the teacher's reflection keeps its own time.
+        db.session.execute(
+            update(Debrief).where(Debrief.observation_id == observation.id)
+            .values(teacher_reflection=reflection, reflection_at=utcnow(),
+                    updated_at=Debrief.updated_at)
+        )
+        db.session.commit()
+        db.session.refresh(debrief)
+        return debrief
+    debrief.teacher_reflection = reflection
     debrief.reflection_at = utcnow()
     db.session.add(debrief)
     db.session.commit()
