@@ -4,7 +4,7 @@
 // Each look-for's controls belong to its kind's module (kinds/), loaded for the kinds in use.
 import { load } from "./kinds/index.js";
 import * as outbox from "./outbox.js";
-import { clock, createRecorder, uuid } from "./recorder.js";
+import { clock, createRecorder, setText, uuid } from "./recorder.js";
 import { onState, syncNow, syncSoon } from "./sync.js";
 
 const config = JSON.parse(document.getElementById("capture-config").textContent);
@@ -44,7 +44,7 @@ function run() {
   enable(true);
   rec.show();
   const tick = () => {
-    clockEl.textContent = clock(rec.offsetNow());
+    setText(clockEl, clock(rec.offsetNow()));
     rec.tick();
   };
   tick();

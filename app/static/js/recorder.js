@@ -33,6 +33,12 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+// Text set only when it changes: the clock and the kinds' ticks run 4 times a second, and
+// each needless write costs a style and layout pass that a tap could be waiting behind.
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 // The big button most kinds are: its accessible name is "label figure" (then `more`, if any).
 export function tapButton(lf, figureText = "0") {
   const figure = h("span", { className: "tap-count" }, figureText);

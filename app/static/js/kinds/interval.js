@@ -4,7 +4,7 @@
 // (also for intervals that passed while the screen was away or asleep, as the observation ran
 // on), and cut to its real length when the observation ends inside it. Undo puts back the
 // codes before the last toggle (a new version), so a record is never deleted.
-import { clock, h } from "../recorder.js";
+import { clock, h, setText } from "../recorder.js";
 
 export function mount(lf, rec) {
   const length = lf.config.interval_s * 1000;
@@ -68,7 +68,7 @@ export function mount(lf, rec) {
       paintToggles();
       paintPast();
     }
-    left.textContent = clock((index + 1) * length - at);
+    setText(left, clock((index + 1) * length - at));
   }
 
   function paint(event) {

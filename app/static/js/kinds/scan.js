@@ -2,7 +2,7 @@
 // config, − and + for absences) and the students NOT on task (counting the few is faster).
 // "All on task" records {on: N, of: N} in one tap; "Record scan" records {on: N − not, of: N}.
 // The button shows the last scan's %; with every_s, "Scan due" (and a buzz) once it is time.
-import { clock, h, tapButton } from "../recorder.js";
+import { clock, h, setText, tapButton } from "../recorder.js";
 
 const percent = (data) => `${Math.round((100 * data.on) / data.of)}%`;
 
@@ -38,7 +38,7 @@ export function mount(lf, rec) {
   }
   function due(at) {
     const now = every > 0 && at - since() >= every;
-    more.textContent = now ? "Scan due" : "";
+    setText(more, now ? "Scan due" : "");
     button.classList.toggle("due", now);
     if (now && buzzed !== since()) {
       buzzed = since();
