@@ -49,7 +49,7 @@ export function mount(lf, rec) {
 
   function save(on) {
     const event = rec.newEvent(lf.id, { ...stamp, data: { on, of: present } });
-    rec.record(event, `${lf.label}: ${on} of ${present} on task at ${clock(event.offset_ms)}`);
+    rec.record(event, `${lf.label}: ${on} of ${present} at ${clock(event.offset_ms)}`);
     due(rec.offsetNow());
     pad.close(); // after the figure: closing moves focus back, which costs a layout
   }
