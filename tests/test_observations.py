@@ -135,4 +135,4 @@ def test_the_dashboard_forgets_a_deleted_observation(app, coach_client, coach):
     csrf = helpers.csrf_token(coach_client, "/")
     coach_client.post(f"/observations/{oid}/delete", data={"csrf_token": csrf})
     dashboard = coach_client.get("/").get_data(as_text=True)
-    assert "20 Mar 2026" not in dashboard and "None yet" in dashboard
+    assert "20 Mar 2026" not in dashboard and "No observations yet" in dashboard
