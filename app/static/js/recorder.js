@@ -238,7 +238,9 @@ export function createRecorder(config, session, kinds) {
     for (const event of live) controlOf(event)?.add(event);
   }
 
-  const api = { newEvent, record, update, change, say, offsetNow, nextSeq, openNote, session };
+  // tombstone: a kind may take back one of its live events itself (a seat marked present again).
+  const api = { newEvent, record, update, change, say, offsetNow, nextSeq, openNote, session,
+    tombstone: (event) => { const said = tombstone(event); showUndo(); return said; } };
   const grid = $("tap-grid");
   for (const lf of config.lookfors) {
     const control = kinds[lf.kind]?.mount(lf, api) ?? unknown(lf);

@@ -10,6 +10,7 @@ const KINDS = {
   scan: () => import("./scan.js"),
   interval: () => import("./interval.js"),
   timer: () => import("./timer.js"),
+  seatmap: () => import("./seatmap.js"),
 };
 
 export async function load(names) {
