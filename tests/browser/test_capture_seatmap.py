@@ -220,3 +220,36 @@ def test_a_coach_records_who_talks_seat_by_seat(device, app, coach, live_server)
     # (3, 9, 30, 6): (4/11) / (9/30) = 40/33.
     assert (want["present"], want["contributions"], want["contributed"]) == (30, 11, 8)
     assert want["el_equity_ratio"] == pytest.approx(40 / 33, rel=1e-12)
+
+
+REFUSE_WRITES = """() => {
+  IDBObjectStore.prototype.put = function () {
+    throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+  };
+}"""
+
+
+def test_a_failed_write_takes_the_seat_tap_back_loudly(browser, live_server, app, coach):
+    add_seat_map(app, coach.cycle_id)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    seat(page, 4).click()
+    absent_mode(page).click()
+    seat(page, 6).click()
+    expect(seat(page, 6)).to_have_accessible_name(named(6, None))
+    expect(page.locator("#saved-mark")).to_have_text("Saved on this device")
+    page.evaluate(REFUSE_WRITES)  # the device's storage starts refusing writes
+    seat(page, 6).click()  # present again: its tombstone cannot be written
+    alert = page.locator("#capture-alert")
+    expect(alert).to_contain_text("Could not save")
+    expect(seat(page, 6)).to_have_accessible_name(named(6, None))
+    absent_mode(page).click()
+    seat(page, 4).click()
+    expect(seat(page, 4)).to_have_accessible_name(named(4, 1))
+    expect(page.locator("[data-kind=seatmap] .seatmap-head span")).to_have_text(
+        "1 of 31 has spoken")
+    expect(page.locator("#saved-mark")).to_have_text("NOT SAVED")
+    context.close()
