@@ -258,6 +258,15 @@ def events_csv(page, observation_id: str) -> list[dict]:
 
 # A cycle with a look-for of every kind, and each kind's controls on the capture screen.
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A fresh browser context on a phone (a test file may define its own `phone`)."""
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
 CODES = [{"code": "Lec", "label": "Lecturing"}, {"code": "CQ", "label": "Clicker question"},
          {"code": "Grp", "label": "Group work"}]
 

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    PHONE,
     code_toggle,
     end_observation,
     open_capture,
@@ -23,14 +22,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    PHONE,
     Kinds,
     category_button,
     code_toggle,
@@ -34,14 +33,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 def record_every_kind(page, every_kind: Kinds) -> None:

@@ -28,14 +28,6 @@ from tests.browser.test_phone_widths import assert_fits
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 
 TABLET = {"width": 820, "height": 1180}
 SMALL_PHONE = {"width": 360, "height": 740}

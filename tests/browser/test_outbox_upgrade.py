@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    PHONE,
     read_outbox,
     sign_in,
     stored_events,
@@ -18,14 +17,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 

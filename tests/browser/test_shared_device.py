@@ -44,14 +44,6 @@ CACHED_PAGES = """async () => {
 }"""
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 def sign_out(page, confirm: bool | None = None) -> None:
     """Press "Sign out"; answer the "changes have not synced" question if one is asked."""
     asked = []
