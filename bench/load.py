@@ -101,8 +101,19 @@ def run_load(
     }
 
 
+RUNS = 3  # the harness runs for about two seconds: a run is noisy on a shared machine
+
+
+def median_run(url: str) -> dict:
+    """The run with the median throughput of RUNS, with the range of all of them."""
+    runs = sorted((run_load(url) for _ in range(RUNS)), key=lambda r: r["events_per_s"])
+    middle = runs[len(runs) // 2]
+    return {**middle, "eps_range": (runs[0]["events_per_s"], runs[-1]["events_per_s"]),
+            "p95_range": (min(r["p95_ms"] for r in runs), max(r["p95_ms"] for r in runs))}
+
+
 def run(urls: list[str]) -> tuple[str, list[dict]]:
-    results = [run_load(url) for url in urls]
+    results = [median_run(url) for url in urls]
     r0 = results[0]
     lines = [
         "## Load through gunicorn",
@@ -111,16 +122,18 @@ def run(urls: list[str]) -> tuple[str, list[dict]]:
         f"× {r0['per_batch']} events against gunicorn with {r0['workers']} worker processes; every "
         "4th batch is sent twice (a lost answer). The devices sign in and hold their outboxes "
         "before the clock starts. Then the database is checked: every event stored exactly "
-        "once. Targets on SQLite: ≥ 11,400 events/s (2× the 5,700 of 2026-11-22 in this "
-        "harness) and batch p95 ≤ 120 ms.",
+        f"once. The median of {RUNS} runs (by throughput), with the range over all of them. "
+        "Targets on SQLite: ≥ 11,400 events/s (2× the 5,700 of 2026-11-22) and batch p95 "
+        "≤ 120 ms.",
         "",
         "| database | requests | resent | events/s (unique, wall clock) | batch median | batch p95 "
         "| stored once |",
         "| --- | --- | --- | --- | --- | --- | --- |",
         *[
-            f"| {r['engine']} | {r['requests']} | {r['resends']} | {r['events_per_s']:,.0f} | "
-            f"{r['median_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['stored']:,} of "
-            f"{r['clients'] * r['batches'] * r['per_batch']:,} |"
+            f"| {r['engine']} | {r['requests']} | {r['resends']} | {r['events_per_s']:,.0f} "
+            f"({r['eps_range'][0]:,.0f}–{r['eps_range'][1]:,.0f}) | {r['median_ms']:.0f} ms | "
+            f"{r['p95_ms']:.0f} ms ({r['p95_range'][0]:.0f}–{r['p95_range'][1]:.0f}) | "
+            f"{r['stored']:,} of {r['clients'] * r['batches'] * r['per_batch']:,} |"
             for r in results
         ],
         "",
