@@ -84,6 +84,48 @@ def test_the_scan_pad_adjusts_for_absences_and_keeps_them(phone, app, every_kind
     assert scans == [{"on": 25, "of": 26}]
 
 
+FOCUSED_IN_PAD = """() => [document.activeElement.closest("dialog") !== null,
+                          document.activeElement.textContent]"""
+
+
+def test_the_scan_pad_keeps_the_keyboard_and_escape_closes_it(phone, app, every_kind):
+    """The pad is opened with show() (a modal dialog restyled the whole page at each open and
+    close), so it keeps Tab to itself and closes on Escape as a modal one would; it opens on
+    "All on task", and focus comes back to the scan's button after a scan or Escape."""
+    page = phone.new_page()
+    sign_in(page, every_kind.email, every_kind.password)
+    open_capture(page, every_kind.cycle_id)
+    scan_button(page).focus()
+    page.keyboard.press("Enter")
+    pad = page.get_by_role("dialog", name="On task: scan")
+    expect(pad).to_be_visible()
+    expect(pad).to_have_attribute("aria-modal", "true")
+    expect(pad.get_by_role("button", name="All on task")).to_be_focused()
+    seen = []
+    for _ in range(8):  # seven buttons, then round again
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED_IN_PAD))
+    assert all(inside for inside, _ in seen), seen
+    assert seen[0][1] == "−" and seen[6][1] == "All on task" and seen[7][1] == "−"
+    page.keyboard.press("Shift+Tab")
+    expect(pad.get_by_role("button", name="All on task")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(pad).to_be_hidden()
+    expect(scan_button(page)).to_be_focused()
+    expect(scan_button(page)).to_have_accessible_name("On task")  # nothing recorded
+
+    page.keyboard.press("Enter")
+    expect(pad.get_by_role("button", name="All on task")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(pad).to_be_hidden()
+    expect(scan_button(page)).to_have_accessible_name("On task 100%")
+    expect(scan_button(page)).to_be_focused()
+    expect(sync_status(page)).to_have_text("All changes synced")
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    assert [e["data"] for e in stored_events(app, observation_id).values()] == [
+        {"on": 28, "of": 28}]
+
+
 
 def test_intervals_missed_while_away_close_empty_once_across_tabs(phone, app, every_kind):
     """Decided: an interval that passed while no screen was open (the observation still ran)
