@@ -43,7 +43,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         cycles,
         debrief,
         goals,
-        library,
         observations,
         pwa,
         report,
@@ -60,13 +59,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(teachers.bp)
     app.register_blueprint(coaching_log.bp)
     app.register_blueprint(cycles.bp)
-    app.register_blueprint(library.bp)
+    app.register_blueprint(cycles.tools_bp)
     app.register_blueprint(observations.bp)
     app.register_blueprint(debrief.bp)
     app.register_blueprint(goals.bp)
     app.register_blueprint(summary.bp)
     app.register_blueprint(share.bp)
     app.register_blueprint(share.cycle_bp)
+    app.register_blueprint(share.links_bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(schedule.bp)
     app.register_blueprint(schedule.booking_bp)

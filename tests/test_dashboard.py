@@ -16,6 +16,7 @@ from app.cycles.services import create_cycle
 from app.debrief.conversation import (
     add_next_step,
     mark_agreed,
+    note_debrief_seen,
     save_conversation,
     save_reflection,
 )
@@ -111,7 +112,7 @@ def test_new_reflection_until_the_coach_opens_the_debrief(ctx, coach):
     assert flags(coach, now)[1] == []
     save_reflection(db.session.get(Observation, oid), "The wait time felt long")
     assert flags(coach, now)[1] == [oid]
-    board_of.note_debrief_seen(oid)
+    note_debrief_seen(oid)
     assert flags(coach, now)[1] == []
     # Writing again after the coach looked is new again.
     save_reflection(db.session.get(Observation, oid), "Longer now")
@@ -121,12 +122,12 @@ def test_new_reflection_until_the_coach_opens_the_debrief(ctx, coach):
 def test_an_agreed_next_step_since_the_coach_looked_is_new(ctx, coach):
     oid = observe(coach)
     step = add_next_step(db.session.get(Observation, oid), "Wait five seconds", None, None)
-    board_of.note_debrief_seen(oid)  # no debrief row yet: the view makes one
+    note_debrief_seen(oid)  # no debrief row yet: the view makes one
     now = ENDED + timedelta(hours=1)
     assert flags(coach, now)[1] == []
     mark_agreed(db.session.get(NextStep, step.id))
     assert flags(coach, now)[1] == [oid]
-    board_of.note_debrief_seen(oid)
+    note_debrief_seen(oid)
     assert flags(coach, now)[1] == []
 
 

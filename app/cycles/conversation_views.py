@@ -10,8 +10,9 @@ from flask import g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..debrief.conversation import cycle_steps
-from ..debrief.forms import ShareForm
+from ..ownership import get_owned_cycle
 from ..share import services as share
+from ..share.forms import ShareForm
 from . import services
 from .forms import PlanningForm
 from .views import bp, render_cycle
@@ -59,7 +60,7 @@ def answer(cycle, template: str, anchor: str, status: int = 200, **sent):
 @login_required
 def save_planning(cycle_id: int):
     """Save the planning notes; answers with the planning section."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     form = PlanningForm()
     try:
         if not form.validate():
@@ -75,7 +76,7 @@ def save_planning(cycle_id: int):
 @login_required
 def create_link(cycle_id: int):
     """Make the teacher's cycle link (replacing any earlier one) and show it once."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     form = ShareForm()
     try:
         _, token = share.create_link(cycle, int(form.days.data or 0))
@@ -89,6 +90,6 @@ def create_link(cycle_id: int):
 @login_required
 def revoke_link(cycle_id: int):
     """End the teacher's cycle link at once."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     share.revoke_links(cycle)
     return answer(cycle, "cycles/_share.html", "#cycle-share", revoked=True)

@@ -8,6 +8,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import kinds
+from ..ownership import get_owned_cycle, get_owned_lookfor
 from ..security import MAX_ID
 from . import editor, services
 from .views import bp, render_cycle, render_lookfor_list
@@ -21,7 +22,7 @@ def _needs_fields_message(ed: editor.Editor, button: str) -> str:
 @login_required
 def add_lookfor(cycle_id: int):
     """Add a look-for of any kind, with its config; answers with the whole look-for list."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     sent = editor.posted("new", request.form)
     new = sent.editor
     if sent.needs_fields:
@@ -40,7 +41,7 @@ def add_lookfor(cycle_id: int):
 def update_lookfor(cycle_id: int, lookfor_id: int):
     """Rename a look-for, change its kind (until it has events) or its config; answers with its
     row."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
+    lookfor = get_owned_lookfor(current_user, cycle_id, lookfor_id)
     locked = bool(services.recorded_ids([lookfor.id]))
     sent = editor.posted(f"lf{lookfor.id}", request.form, lookfor, locked)
     ed = sent.editor
@@ -72,7 +73,7 @@ def _reason(exc: Exception, ed: editor.Editor) -> str:
 @login_required
 def lookfor_fields(cycle_id: int):
     """The chosen kind's config fields for a look-for form (the "Kind" select asks on change)."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     prefix = request.args.get("prefix", "new")
     if not editor.PREFIX.match(prefix):
         abort(404)
@@ -80,7 +81,7 @@ def lookfor_fields(cycle_id: int):
     if prefix != "new":
         if int(prefix[2:]) > MAX_ID:  # as the routes' own ids: past 32 bits is no id
             abort(404)
-        lookfor = services.get_owned_lookfor(current_user, cycle.id, int(prefix[2:]))
+        lookfor = get_owned_lookfor(current_user, cycle.id, int(prefix[2:]))
     kind = request.args.get(f"{prefix}-kind", "tally")
     if kind not in kinds.KINDS:
         return "Choose a kind.", 400
@@ -91,7 +92,7 @@ def lookfor_fields(cycle_id: int):
 @login_required
 def move_lookfor(cycle_id: int, lookfor_id: int):
     """Move a look-for up or down; answers with the whole look-for list."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
+    lookfor = get_owned_lookfor(current_user, cycle_id, lookfor_id)
     try:
         services.move_lookfor(lookfor, request.form.get("direction", ""))
     except services.CycleError as exc:
@@ -103,6 +104,6 @@ def move_lookfor(cycle_id: int, lookfor_id: int):
 @login_required
 def remove_lookfor(cycle_id: int, lookfor_id: int):
     """Remove a look-for from the cycle; answers with the whole look-for list."""
-    lookfor = services.get_owned_lookfor(current_user, cycle_id, lookfor_id)
+    lookfor = get_owned_lookfor(current_user, cycle_id, lookfor_id)
     services.remove_lookfor(lookfor)
     return render_lookfor_list(lookfor.cycle)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask import flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from ..ownership import get_owned_cycle
 from . import manage
 from .forms import CycleEditForm
-from .services import CycleError, get_owned_cycle
+from .services import CycleError
 from .views import bp, render_cycle
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import abort
 from sqlalchemy import func, select
 
 from .. import kinds
 from ..extensions import db
 from ..library import services as library
-from ..models import Coach, Cycle, CycleStatus, Event, FocusArea, LookFor, Teacher
+from ..models import Cycle, CycleStatus, Event, FocusArea, LookFor, Teacher
 
 MAX_LOOKFORS = library.MAX_LOOKFORS
 KIND_LOCKED = ("Recorded events keep this kind. To record it another way, add a new look-for.")
@@ -23,25 +22,6 @@ KIND_LOCKED = ("Recorded events keep this kind. To record it another way, add a 
 
 class CycleError(ValueError):
     """A change to a cycle that cannot be made, with a message for the coach."""
-
-
-def get_owned_cycle(coach: Coach, cycle_id: int) -> Cycle:
-    """The coach's cycle, or 404."""
-    cycle = db.session.scalar(
-        select(Cycle).join(Teacher).where(Cycle.id == cycle_id, Teacher.coach_id == coach.id)
-    )
-    if cycle is None:
-        abort(404)
-    return cycle
-
-
-def get_owned_lookfor(coach: Coach, cycle_id: int, lookfor_id: int) -> LookFor:
-    """A live look-for of the coach's cycle, or 404."""
-    cycle = get_owned_cycle(coach, cycle_id)
-    lookfor = db.session.get(LookFor, lookfor_id)
-    if lookfor is None or lookfor.cycle_id != cycle.id or lookfor.archived:
-        abort(404)
-    return lookfor
 
 
 def parse_lookfor_lines(text: str | None) -> list[str]:

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..library.services import library
-from ..teachers.services import get_owned_teacher
+from ..ownership import get_owned_cycle, get_owned_teacher
 from . import editor, services
 from .forms import CycleForm, StatusForm
 
@@ -45,14 +45,14 @@ def create(teacher_id: int):
 @login_required
 def show(cycle_id: int):
     """The cycle: goal, status, look-fors (editable in place), the library and observations."""
-    return render_cycle(services.get_owned_cycle(current_user, cycle_id))
+    return render_cycle(get_owned_cycle(current_user, cycle_id))
 
 
 @bp.post("/cycles/<int:cycle_id>/status")
 @login_required
 def update_status(cycle_id: int):
     """Change the cycle's status; answers with the status fragment."""
-    cycle = services.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     form = StatusForm()
     error = None
     try:

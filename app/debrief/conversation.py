@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -223,3 +224,16 @@ def cycle_steps(cycle_id: int) -> list[CycleStep]:
         .order_by(Observation.started_at, Observation.id, NextStep.id)
     )
     return [CycleStep(step, oid, started) for step, oid, started in rows]
+
+
+def note_debrief_seen(observation_id: str, now: datetime | None = None) -> None:
+    """The coach opened this debrief: what the teacher wrote or agreed so far is no longer
+    new. One upsert (the teacher may be saving a reflection at the same moment); updated_at
+    is left alone, since it dates the coach's last save (the coaching log reads it)."""
+    now = now or utcnow()
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stamp = dialect.insert(Debrief).values(observation_id=observation_id, coach_seen_at=now,
+                                           updated_at=now)
+    db.session.execute(stamp.on_conflict_do_update(index_elements=[Debrief.observation_id],
+                                                   set_={"coach_seen_at": now}))
+    db.session.commit()

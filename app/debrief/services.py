@@ -22,6 +22,7 @@ from .conversation import (
     get_step_from_last_time,
     mark_agreed,
     next_steps_of,
+    note_debrief_seen,
     remove_next_step,
     save_conversation,
     save_reflection,
@@ -47,7 +48,8 @@ __all__ = [
     "cycle_steps", "cycle_trend", "debrief_of", "find_judgment_words", "from_last_time",
     "gather_evidence", "get_debrief", "get_live_event", "get_next_step",
     "get_step_from_last_time", "judgment_words", "lesson_length", "mark_agreed",
-    "next_steps_of", "observation_length_ms", "rate_per_10_minutes", "remove_next_step",
+    "note_debrief_seen", "next_steps_of", "observation_length_ms", "rate_per_10_minutes",
+    "remove_next_step",
     "save_conversation", "save_reflection", "set_step_status", "step_state",
 ]
 

@@ -12,11 +12,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..observations.services import get_owned_observation
-from ..share import services as share
-from ..teachers.dashboard import note_debrief_seen
+from ..ownership import get_owned_observation
 from . import services
-from .forms import ConversationForm, NextStepForm, ShareForm
+from .forms import ConversationForm, NextStepForm
 from .guide import GROW
 from .timeline import event_table_rows, timeline_axis, timeline_height, timeline_row
 
@@ -33,7 +31,6 @@ bp.add_app_template_global(timeline_row, "timeline_row")
 bp.add_app_template_global(timeline_axis, "timeline_axis")
 bp.add_app_template_global(timeline_height, "timeline_height")
 bp.add_app_template_global(event_table_rows, "event_table_rows")
-bp.add_app_template_global(share.qr_svg, "qr_svg")
 
 
 @bp.app_template_filter("seconds")
@@ -67,7 +64,6 @@ def debrief_context(observation) -> dict:
     """Everything the coach's debrief page and its fragments show."""
     return {
         **services.debrief_of(observation),
-        "live_link": share.live_link(observation),
         "grow": GROW,
         "coach_view": True,
         "correction_targets": services.correction_targets,
@@ -92,7 +88,6 @@ def render_show(observation, token: str | None = None, **extra):
         "debrief/show.html",
         conversation_form=conversation_form(debrief),
         next_step_form=NextStepForm(formdata=None),
-        share_form=ShareForm(formdata=None),
         token=token,
         **context,
         **extra,
@@ -104,7 +99,7 @@ def render_show(observation, token: str | None = None, **extra):
 def show(observation_id: str):
     """The coach's debrief: evidence against the goal, trend, guide, notes, next steps."""
     observation = get_owned_observation(current_user, observation_id)
-    note_debrief_seen(observation.id)  # the dashboard's "New reflection" is seen now
+    services.note_debrief_seen(observation.id)  # the dashboard's "New reflection" is seen now
     return render_show(observation)
 
 
@@ -238,35 +233,3 @@ def correct_event(observation_id: str, event_id: str):
         return back_to(observation, "#events"), 303
     flash("Correction saved.")
     return back_to(observation, "#events"), 303
-
-
-def render_share(observation, token: str | None = None, error: str | None = None, status=200):
-    # The token is shown once and never stored: without htmx, show it on the full page.
-    if not request.htmx and not error:
-        return render_show(observation, token) if token else back_to(observation, "#share")
-    return render_template(
-        "debrief/_share.html", observation=observation, live_link=share.live_link(observation),
-        share_form=ShareForm(formdata=None), token=token, error=error,
-    ), status
-
-
-@bp.post("/observations/<observation_id>/share")
-@login_required
-def create_share_link(observation_id: str):
-    """Create the teacher's private link (replacing any earlier one) and show it once."""
-    observation = get_owned_observation(current_user, observation_id)
-    form = ShareForm()
-    try:
-        _, token = share.create_link(observation, int(form.days.data or 0))
-    except (share.ShareError, ValueError):
-        return render_share(observation, error="Choose how long the link stays open.", status=400)
-    return render_share(observation, token=token)
-
-
-@bp.post("/observations/<observation_id>/share/revoke")
-@login_required
-def revoke_share_link(observation_id: str):
-    """End the teacher's link at once."""
-    observation = get_owned_observation(current_user, observation_id)
-    share.revoke_links(observation)
-    return render_share(observation)

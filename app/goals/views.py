@@ -3,15 +3,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from jinja2 import pass_context
 from sqlalchemy import select
 
 from .. import timezones
-from ..cycles.services import get_owned_cycle
 from ..extensions import db
 from ..models import Observation
+from ..ownership import get_owned_cycle
 from . import services
 from .chart import progress_svg
 from .forms import MeasureForm, NextGoalForm
@@ -86,14 +95,16 @@ def save_measure(cycle_id: int):
 
 
 def whole_page(cycle, observation: Observation | None = None):
-    """The page a form was sent from, answering 400 with its error (no script)."""
-    # Imported here: the debrief and cycle views import areas that import app.goals.
-    from ..cycles.views import render_cycle
-    from ..debrief.views import render_show
-
+    """The page a form was sent from, answering 400 with its error (no script). The page's
+    own view renders it, found by its endpoint, so this area imports neither the debrief nor
+    the cycle area (they show the goal's sections)."""
     if observation is not None:
-        return render_show(observation), 400
-    return render_cycle(cycle, 400)
+        page = current_app.view_functions["debrief.show"](observation_id=observation.id)
+    else:
+        page = current_app.view_functions["cycles.show"](cycle_id=cycle.id)
+    response = make_response(page)
+    response.status_code = 400
+    return response
 
 
 def owned_observation_of(cycle) -> Observation | None:

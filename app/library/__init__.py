@@ -1,3 +1,1 @@
-from .views import bp
-
-__all__ = ["bp"]
+"""The library of ready-made tools (tools/*.json) and the tool-file format."""

@@ -6,16 +6,12 @@ about it removed), so a device that sends it again later cannot bring it back.""
 
 from __future__ import annotations
 
-import uuid
-
-from flask import abort
 from sqlalchemy import delete, select
 
 from .. import kinds
 from ..extensions import db
 from ..kinds import CSV_EXTRA
 from ..models import (
-    Coach,
     Cycle,
     Debrief,
     Event,
@@ -23,37 +19,8 @@ from ..models import (
     NextStep,
     Observation,
     ShareLink,
-    Teacher,
     utcnow,
 )
-
-
-def parse_uuid(value: object) -> str | None:
-    """The canonical lower-case form of a UUID string, or None if it is not one."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
-
-
-def get_owned_observation(coach: Coach, observation_id: str) -> Observation:
-    """The coach's observation, or 404 (a deleted one is gone for every page that uses this)."""
-    canonical = parse_uuid(observation_id)
-    observation = canonical and db.session.scalar(
-        select(Observation)
-        .join(Cycle)
-        .join(Teacher)
-        .where(
-            Observation.id == canonical,
-            Teacher.coach_id == coach.id,
-            Observation.deleted_at.is_(None),
-        )
-    )
-    if not observation:
-        abort(404)
-    return observation
 
 
 def delete_observation(observation: Observation) -> None:

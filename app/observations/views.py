@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..csvfile import csv_response
-from ..cycles.services import get_owned_cycle
+from ..ownership import get_owned_cycle, get_owned_observation
 from . import services
 
 bp = Blueprint("observations", __name__)
@@ -25,7 +25,7 @@ def capture(cycle_id: int):
 @login_required
 def events_csv(observation_id: str):
     """The observation's live events as CSV, for the coach's records."""
-    observation = services.get_owned_observation(current_user, observation_id)
+    observation = get_owned_observation(current_user, observation_id)
     return csv_response(
         f"observation-{observation.id}.csv",
         services.CSV_HEADER,
@@ -37,7 +37,7 @@ def events_csv(observation_id: str):
 @login_required
 def delete(observation_id: str):
     """Delete an observation (confirmed on its debrief page) and go back to its cycle."""
-    observation = services.get_owned_observation(current_user, observation_id)
+    observation = get_owned_observation(current_user, observation_id)
     cycle_id = observation.cycle_id
     services.delete_observation(observation)
     flash("Observation deleted.")

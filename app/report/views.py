@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..cycles.services import get_owned_cycle
 from ..debrief.guide import GROW
 from ..goals.services import format_value
+from ..ownership import get_owned_cycle
 from . import services
 from .forms import ReportTextForm
 from .record import cycle_record

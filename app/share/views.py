@@ -6,9 +6,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import ratelimit
 from ..debrief import services as debrief
-from ..debrief.forms import ReflectionForm
 from ..debrief.guide import GROW
 from . import services
+from .forms import ReflectionForm
 
 bp = Blueprint("share", __name__, url_prefix="/s")
 

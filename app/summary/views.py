@@ -3,8 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
-from ..cycles.services import get_owned_cycle
-from ..observations.services import get_owned_observation
+from ..ownership import get_owned_cycle, get_owned_observation
 from . import services
 
 bp = Blueprint("summary", __name__)

@@ -1,3 +1,4 @@
+
 """The sync payload, one parser per item: each returns a clean row or raises Invalid with a short
 reason for the coach's device. Nothing here touches the database."""
 
@@ -5,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..observations.services import parse_uuid
+from ..ownership import parse_uuid
 
 MAX_ITEMS = 5_000
 DAY_MS = 86_400_000

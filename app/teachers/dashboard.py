@@ -7,7 +7,7 @@ the teacher's next planned visit; and the flags:
   step) once the cycle's norm has passed: 24 hours, or the hours the norms name
   (schedule.services.debrief_norm_hours);
 - "New reflection": the teacher wrote a reflection or agreed a next step since the coach last
-  opened that debrief (Debrief.coach_seen_at, stamped by note_debrief_seen).
+  opened that debrief (Debrief.coach_seen_at, stamped by debrief.conversation.note_debrief_seen).
 "Waiting to sync" is a fact of the device, not the server: static/js/dashboard.js marks it.
 
 Each list is one query whatever the number of teachers (tests/test_dashboard.py counts them)."""
@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import (
@@ -229,16 +228,3 @@ def _next_visits(coach: Coach, now: datetime) -> list[Visit]:
                                        Visit.starts_at == first.c.starts_at))
         .order_by(Visit.id)
     ))
-
-
-def note_debrief_seen(observation_id: str, now: datetime | None = None) -> None:
-    """The coach opened this debrief: what the teacher wrote or agreed so far is no longer
-    new. One upsert (the teacher may be saving a reflection at the same moment); updated_at
-    is left alone, since it dates the coach's last save (the coaching log reads it)."""
-    now = now or utcnow()
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stamp = dialect.insert(Debrief).values(observation_id=observation_id, coach_seen_at=now,
-                                           updated_at=now)
-    db.session.execute(stamp.on_conflict_do_update(index_elements=[Debrief.observation_id],
-                                                   set_={"coach_seen_at": now}))
-    db.session.commit()

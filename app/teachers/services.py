@@ -7,20 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Coach, Cycle, CycleStatus, Teacher, utcnow
-
-
-def get_owned_teacher(coach: Coach, teacher_id: int) -> Teacher:
-    """The coach's teacher, or 404: another coach's teacher does not exist for them."""
-    teacher = db.session.get(Teacher, teacher_id)
-    if teacher is None or teacher.coach_id != coach.id:
-        abort(404)
-    return teacher
 
 
 def _clean(text: str | None) -> str | None:

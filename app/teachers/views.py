@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..ownership import get_owned_teacher
 from . import dashboard, services
 from .forms import TeacherForm
 
@@ -40,7 +41,7 @@ def create():
 @login_required
 def show(teacher_id: int):
     """A teacher and their coaching cycles."""
-    teacher = services.get_owned_teacher(current_user, teacher_id)
+    teacher = get_owned_teacher(current_user, teacher_id)
     return render_template("teachers/show.html", teacher=teacher)
 
 
@@ -48,7 +49,7 @@ def show(teacher_id: int):
 @login_required
 def edit(teacher_id: int):
     """Edit a teacher's name, grade, subject and school."""
-    teacher = services.get_owned_teacher(current_user, teacher_id)
+    teacher = get_owned_teacher(current_user, teacher_id)
     form = TeacherForm(obj=teacher)
     if form.validate_on_submit():
         services.update_teacher(teacher, form.name.data, form.grade.data, form.subject.data,
@@ -63,7 +64,7 @@ def edit(teacher_id: int):
 @login_required
 def archive(teacher_id: int):
     """Archive a teacher: off the dashboard, everything kept."""
-    teacher = services.get_owned_teacher(current_user, teacher_id)
+    teacher = get_owned_teacher(current_user, teacher_id)
     services.archive_teacher(teacher)
     flash(f"{teacher.name} is archived. Restore them from Archived teachers.")
     return redirect(url_for("teachers.index"), 303)
@@ -73,7 +74,7 @@ def archive(teacher_id: int):
 @login_required
 def restore(teacher_id: int):
     """Restore an archived teacher to the dashboard."""
-    teacher = services.get_owned_teacher(current_user, teacher_id)
+    teacher = get_owned_teacher(current_user, teacher_id)
     services.restore_teacher(teacher)
     flash(f"{teacher.name} is back on the dashboard.")
     return redirect(url_for("teachers.index"), 303)

@@ -9,11 +9,14 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..cycles import editor
-from ..cycles import services as cycles
-from ..cycles.views import editors, render_cycle
-from . import services
+from ..library import services
+from ..ownership import get_owned_cycle
+from . import editor
+from . import services as cycles
+from .views import editors, render_cycle
 
+# Its own blueprint, named for what it serves: the library of tools (app/library holds the
+# tools and the tool-file format; this is the cycle page's use of them).
 bp = Blueprint("library", __name__)
 
 
@@ -40,7 +43,7 @@ def added(lookfors) -> str:
 @login_required
 def add_tool(cycle_id: int):
     """Append a library tool's look-fors (label, kind, config) to the cycle."""
-    cycle = cycles.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     try:
         tool = cycles.add_tool(cycle, request.form.get("tool", ""))
     except cycles.CycleError as exc:
@@ -53,7 +56,7 @@ def add_tool(cycle_id: int):
 @login_required
 def export_tools(cycle_id: int):
     """Download the cycle's live look-fors as a tool file."""
-    cycle = cycles.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     body = json.dumps(cycles.export_tools(cycle), indent=2, ensure_ascii=False) + "\n"
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="lookfor-tools-cycle-{cycle.id}.json"'})
@@ -63,7 +66,7 @@ def export_tools(cycle_id: int):
 @login_required
 def import_tools(cycle_id: int):
     """Append every look-for of an uploaded tool file, checked all together first."""
-    cycle = cycles.get_owned_cycle(current_user, cycle_id)
+    cycle = get_owned_cycle(current_user, cycle_id)
     upload = request.files.get("tool_file")
     if upload is None or not upload.filename:
         return answer(cycle, 400, import_error="Choose a tool file to import.")
