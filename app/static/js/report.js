@@ -32,4 +32,6 @@ document.addEventListener("input", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("button[data-print]")) window.print();
 });
+// Count what is there already: text typed (or restored by the browser) before this module ran.
+for (const field of document.querySelectorAll("textarea[data-word-limit]")) updateCounter(field);
 document.documentElement.dataset.canPrint = "";
