@@ -22,6 +22,7 @@ SHELL_FILES = (
     "css/app.css",
     "css/capture.css",
     "vendor/htmx-2.0.11.min.js",
+    "js/htmx-errors.js",
     "js/app.js",
     "js/pages.js",
     "js/dashboard.js",

@@ -16,16 +16,6 @@ function updateCounter(field) {
   field.setAttribute("aria-invalid", over ? "true" : "false");
 }
 
-// htmx leaves a 4xx answer unswapped; a part's 400 is its own section saying what to change
-// ("Keep it to 300 words"), so show it in place.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const { xhr, elt } = event.detail;
-  if (xhr.status === 400 && elt.closest(".report-part")) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
-
 document.addEventListener("input", (event) => {
   if (event.target.matches("textarea[data-word-limit]")) updateCounter(event.target);
 });
