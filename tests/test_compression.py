@@ -30,3 +30,28 @@ def test_the_sync_api_answers_compressed_json(coach_client, coach):
         headers={"X-CSRFToken": token, "Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert b'"rejected"' in gzip.decompress(response.get_data())
+
+
+def test_static_files_are_sent_precompressed_per_encoding_with_their_own_validators(client):
+    import brotli
+
+    url = "/static/vendor/pico-2.1.1.classless.min.css"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers
+    validators = {plain.headers["ETag"]}
+    middleware = {"br": lambda b: brotli.compress(b, quality=4),
+                  "gzip": lambda b: gzip.compress(b, 6)}
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        packed = client.get(url, headers={"Accept-Encoding": encoding})
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert decode(packed.get_data()) == plain.get_data()
+        # At the strongest level: smaller than the middleware's default would send.
+        assert len(packed.get_data()) < len(middleware[encoding](plain.get_data()))
+        validators.add(packed.headers["ETag"])
+        again = client.get(url, headers={"Accept-Encoding": encoding,
+                                         "If-None-Match": packed.headers["ETag"]})
+        assert again.status_code == 304
+    assert len(validators) == 3
+    icon = client.get("/static/icons/icon-192.png", headers={"Accept-Encoding": "br, gzip"})
+    assert "Content-Encoding" not in icon.headers

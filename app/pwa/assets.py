@@ -4,13 +4,15 @@ JS and CSS are served minified."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import mimetypes
 from functools import cache
 from pathlib import Path
 
-from flask import abort, current_app, send_file, url_for
+import brotli
+from flask import abort, current_app, request, send_file, url_for
 from werkzeug.security import safe_join
 
 from .minify import minify_css, minify_js
@@ -86,9 +88,21 @@ def _static_body(path: str, mtime_ns: int, minify: bool) -> bytes:
     return Path(path).read_bytes()
 
 
+# Text files are compressed once per version at the strongest levels (a phone on a school's
+# network downloads the capture screen's files in a few KB), not per request by the middleware.
+COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".webmanifest"}
+ENCODERS = {"br": lambda body: brotli.compress(body, quality=11),
+            "gzip": lambda body: gzip.compress(body, 9, mtime=0)}
+
+
+@cache
+def _encoded_body(path: str, mtime_ns: int, minify: bool, encoding: str) -> bytes:
+    return ENCODERS[encoding](_static_body(path, mtime_ns, minify))
+
+
 def send_static(filename: str):
-    """The static view: our JS and CSS minified, every file sent from memory (once per version
-    of it), so no response holds a file open while a middleware compresses it."""
+    """The static view: our JS and CSS minified and compressed, every file sent from memory
+    (once per version of it)."""
     path = safe_join(current_app.static_folder, filename)
     if path is None or not Path(path).is_file():
         abort(404)
@@ -96,10 +110,20 @@ def send_static(filename: str):
     minify = suffix in MINIFIERS and not filename.startswith("vendor/")
     stat = Path(path).stat()
     body = _static_body(path, stat.st_mtime_ns, minify)
+    etag = hashlib.sha256(body).hexdigest()[:16]
+    encoding = (request.accept_encodings.best_match(list(ENCODERS))
+                if suffix in COMPRESSIBLE else None)
+    if encoding:
+        body = _encoded_body(path, stat.st_mtime_ns, minify, encoding)
+        etag = f"{etag}-{encoding}"  # one validator per representation
     mimetype = (MINIFIERS[suffix][1] if suffix in MINIFIERS
                 else mimetypes.guess_type(filename)[0] or "application/octet-stream")
-    return send_file(
-        io.BytesIO(body), mimetype=mimetype, conditional=True,
-        etag=hashlib.sha256(body).hexdigest()[:16], last_modified=stat.st_mtime,
-        max_age=current_app.get_send_file_max_age(filename),
+    response = send_file(
+        io.BytesIO(body), mimetype=mimetype, conditional=True, etag=etag,
+        last_modified=stat.st_mtime, max_age=current_app.get_send_file_max_age(filename),
     )
+    if encoding:
+        response.headers["Content-Encoding"] = encoding  # so the middleware leaves it alone
+    if suffix in COMPRESSIBLE:
+        response.vary.add("Accept-Encoding")
+    return response
