@@ -182,9 +182,28 @@ def test_close_and_reopen_a_cycle(coach_client, app, coach):
     assert 'class="observe"' in coach_client.get("/").get_data(as_text=True)
 
 
+def test_the_status_select_and_close_the_cycle_are_dated_changes_that_reopen_restores(
+        coach_client, app, coach):
+    page = f"/cycles/{coach.cycle_id}"
+    for status in ("debriefing", "closed"):
+        response = post(coach_client, f"{page}/status", {"status": status}, page)
+        assert response.status_code == 200
+    html = coach_client.get(page).get_data(as_text=True)
+    assert "<strong>Status</strong> from “Debriefing”" in html
+    post(coach_client, f"{page}/status/reopen", page=page)
+    with app.app_context():
+        assert cycle_of(coach).status == CycleStatus.DEBRIEFING  # as it was before closing
+        from app.goals import services as goals
+
+        goals.close_cycle(cycle_of(coach))
+        changes = [(c.old, c.new) for c in manage.changes_of(cycle_of(coach))]
+        assert changes[0] == ("Debriefing", "Closed")
+        assert ("Planning", "Debriefing") in changes
+
+
 def test_reopening_a_cycle_closed_elsewhere(ctx, coach):
     cycle = cycle_of(coach)
-    cycle.status = CycleStatus.CLOSED  # the status select or "Close the cycle" (not recorded)
+    cycle.status = CycleStatus.CLOSED  # closed before status changes were recorded
     db.session.commit()
     manage.reopen_cycle(cycle)
     assert cycle.status == CycleStatus.PLANNING  # no observations yet

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Cycle, CycleChange, CycleStatus, Observation, utcnow
-from .services import CycleError
+from .services import CycleError, set_status
 
 # The fields a coach edits, in form order, with their labels and longest lengths (as the new
 # cycle form's).
@@ -61,17 +61,9 @@ def edit_cycle(cycle: Cycle, values: dict[str, str | None],
     return changes
 
 
-def _set_status(cycle: Cycle, status: str, now: datetime | None) -> None:
-    if cycle.status != status:
-        db.session.add(CycleChange(cycle_id=cycle.id, field="status", old_value=cycle.status,
-                                   new_value=status, changed_at=now or utcnow()))
-        cycle.status = status
-    db.session.commit()
-
-
 def close_cycle(cycle: Cycle, now: datetime | None = None) -> None:
     """Close the cycle (it leaves the dashboard; everything is kept)."""
-    _set_status(cycle, CycleStatus.CLOSED, now)
+    set_status(cycle, CycleStatus.CLOSED, now)
 
 
 def reopen_cycle(cycle: Cycle, now: datetime | None = None) -> None:
@@ -88,7 +80,7 @@ def reopen_cycle(cycle: Cycle, now: datetime | None = None) -> None:
         observed = db.session.scalar(select(Observation.id).where(
             Observation.cycle_id == cycle.id, Observation.deleted_at.is_(None)).limit(1))
         before = CycleStatus.OBSERVING if observed else CycleStatus.PLANNING
-    _set_status(cycle, before, now)
+    set_status(cycle, before, now)
 
 
 def changes_of(cycle: Cycle) -> list[Change]:

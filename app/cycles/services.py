@@ -8,6 +8,7 @@ any event, and its config may not drop a category or code its live events use.""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -93,11 +94,11 @@ def save_planning_notes(cycle: Cycle, text: str | None) -> None:
     db.session.commit()
 
 
-def set_status(cycle: Cycle, status: str) -> None:
-    """Move the cycle to planning, observing, debriefing or closed."""
+def set_status(cycle: Cycle, status: str, now: datetime | None = None) -> None:
+    """Move the cycle to planning, observing, debriefing or closed (a dated change)."""
     if status not in CycleStatus.values():
         raise CycleError("Choose a status.")
-    cycle.status = status
+    cycle.move_to(status, now)
     db.session.commit()
 
 

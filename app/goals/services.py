@@ -184,7 +184,7 @@ def mark_goal_met(cycle: Cycle) -> None:
 
 def close_cycle(cycle: Cycle) -> None:
     """Try-Measure-Learn's first next step: the cycle ends here."""
-    cycle.status = CycleStatus.CLOSED
+    cycle.move_to(CycleStatus.CLOSED)
     db.session.commit()
 
 
@@ -216,6 +216,6 @@ def set_next_goal(cycle: Cycle, goal: str | None) -> Cycle:
         LookFor(cycle_id=following.id, label=lf.label, kind=lf.kind,
                 config=copy.deepcopy(lf.config or {}), position=position)
         for position, lf in enumerate(live))
-    cycle.status = CycleStatus.CLOSED
+    cycle.move_to(CycleStatus.CLOSED)
     db.session.commit()
     return following

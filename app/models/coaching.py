@@ -94,6 +94,14 @@ class Cycle(db.Model):
     def is_open(self) -> bool:
         return self.status != CycleStatus.CLOSED
 
+    def move_to(self, status: str, now: datetime | None = None) -> None:
+        """Set the status, kept as a dated change (listed under "Changes"; reopening reads
+        the status a cycle had when it was closed), whichever control moved it."""
+        if self.status != status:
+            db.session.add(CycleChange(cycle_id=self.id, field="status", old_value=self.status,
+                                       new_value=status, changed_at=now or utcnow()))
+            self.status = status
+
     @property
     def focus_label(self) -> str:
         return FocusArea(self.focus_area).label
@@ -129,7 +137,8 @@ class LookFor(db.Model):
 
 
 class CycleChange(db.Model):
-    """One dated change to a cycle's goal, baseline, target or norms, listed on its page."""
+    """One dated change to a cycle's goal, baseline, target, norms or status, listed on its
+    page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
