@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Coach
@@ -221,6 +223,42 @@ def test_the_remember_cookie_alone_signs_back_in_with_one_query(app, coach):
                 event.remove(db.engine, "before_cursor_execute", count)
         assert response.status_code == 200
         assert len(statements) == 1, statements
+
+
+def _last_seen(app, days_ago: float) -> None:
+    """Every sign-in as last used days_ago."""
+    from app.models import CoachSession, utcnow
+
+    with app.app_context():
+        db.session.execute(update(CoachSession).values(
+            last_seen_at=utcnow() - timedelta(days=days_ago)))
+        db.session.commit()
+
+
+def test_a_sign_in_unused_for_30_days_ends_and_is_deleted_at_the_next_sign_in(app, coach):
+    from app.models import CoachSession
+
+    cookies = stolen_cookies(signed_in_client(app, coach))
+    _last_seen(app, 31)
+    assert_signed_out(app, cookies)
+    assert_signed_out(app, {"remember_token": cookies["remember_token"]})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CoachSession)) == 1
+    signed_in_client(app, coach)  # any sign-in sweeps the ended ones away
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CoachSession)) == 1
+
+
+def test_a_sign_in_used_every_day_stays_signed_in(app, coach):
+    from app.models import CoachSession, utcnow
+
+    client = signed_in_client(app, coach)
+    for _ in range(3):  # a month and more, a request every 29 days
+        _last_seen(app, 29)
+        assert client.get("/").status_code == 200
+        with app.app_context():
+            seen = db.session.scalar(select(CoachSession.last_seen_at))
+            assert utcnow() - seen < timedelta(minutes=1)
 
 
 def test_an_old_style_cookie_with_a_coach_id_is_signed_out(app, coach):

@@ -2,17 +2,20 @@
 
 Each sign-in on a device is one CoachSession row. The session and remember-me cookies carry a
 random token (what the signed-in coach's get_id() answers), and only its SHA-256 is stored, so
-deleting a row ends that sign-in: the same cookies replayed afterwards are signed out."""
+deleting a row ends that sign-in: the same cookies replayed afterwards are signed out. A sign-in
+unused for the session lifetime (30 days) ends too, and is deleted at the next sign-in."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from flask import current_app
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
-from ..models import Coach, CoachSession
+from ..models import Coach, CoachSession, utcnow
 
 
 def hash_token(token: str) -> str:
@@ -30,8 +33,19 @@ def _as_signed_in(coach: Coach, token: str, session_id: int) -> Coach:
     return coach
 
 
+# last_seen_at is written at most this often: not a write on every request.
+SEEN_EVERY = timedelta(hours=1)
+
+
+def _expired_before(now: datetime) -> datetime:
+    return now - current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
 def start_session(coach: Coach) -> Coach:
-    """A new sign-in for the coach: a fresh token, so no two sign-ins share a cookie."""
+    """A new sign-in for the coach: a fresh token, so no two sign-ins share a cookie. Sign-ins
+    (anyone's) unused for the lifetime are deleted here, so the table does not grow forever."""
+    db.session.execute(
+        delete(CoachSession).where(CoachSession.last_seen_at < _expired_before(utcnow())))
     token = secrets.token_urlsafe(32)
     row = CoachSession(coach_id=coach.id, token_hash=hash_token(token))
     db.session.add(row)
@@ -46,14 +60,21 @@ def coach_for_token(token: str) -> Coach | None:
     the user loader runs on every request)."""
     if not token or len(token) > 100:
         return None
+    now = utcnow()
     row = db.session.execute(
-        select(Coach, CoachSession.id)
+        select(Coach, CoachSession.id, CoachSession.last_seen_at)
         .join(CoachSession, CoachSession.coach_id == Coach.id)
-        .where(CoachSession.token_hash == hash_token(token))
+        .where(CoachSession.token_hash == hash_token(token),
+               CoachSession.last_seen_at >= _expired_before(now))
     ).first()
     if row is None:
         return None
-    coach, session_id = row
+    coach, session_id, last_seen_at = row
+    if last_seen_at < now - SEEN_EVERY:
+        # Its own short transaction: the request's session may hold work not to commit yet.
+        with db.engine.begin() as connection:
+            connection.execute(update(CoachSession).where(CoachSession.id == session_id)
+                               .values(last_seen_at=now))
     return _as_signed_in(coach, token, session_id)
 
 

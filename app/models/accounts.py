@@ -50,5 +50,7 @@ class CoachSession(db.Model):
     coach_id: Mapped[int] = mapped_column(ForeignKey("coach.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the sign-in was last used (to the hour): unused for the session lifetime, it ends.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     coach: Mapped[Coach] = relationship()
