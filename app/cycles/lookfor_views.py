@@ -60,7 +60,10 @@ def update_lookfor(cycle_id: int, lookfor_id: int):
         if ed.saved:
             return redirect(url_for("cycles.show", cycle_id=lookfor.cycle_id))
         return render_cycle(lookfor.cycle, status, rows={lookfor.id: ed})
-    return render_template("cycles/_lookfor.html", lookfor=lookfor, ed=ed), status
+    row = render_template("cycles/_lookfor.html", lookfor=lookfor, ed=ed)
+    if ed.saved:  # its label or kind may change what the goal can measure
+        row += render_template("goals/_measure_options.html", cycle=lookfor.cycle)
+    return row, status
 
 
 def _reason(exc: Exception, ed: editor.Editor) -> str:

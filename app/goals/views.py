@@ -53,6 +53,13 @@ def measure_section(cycle, **sent) -> dict:
     }
 
 
+def measure_options(cycle) -> MeasureForm:
+    """Template global: the Measure select alone, as the look-fors now offer it (sent out of
+    band when they change, so a look-for just added can be chosen without a reload)."""
+    return MeasureForm(formdata=None, measure=cycle.measure or "").offer(
+        services.available_measures(cycle.lookfors))
+
+
 def next_step_section(cycle) -> dict:
     """Template global: Try-Measure-Learn's next step once the goal is met."""
     return {
@@ -65,6 +72,7 @@ def next_step_section(cycle) -> dict:
 bp.add_app_template_global(progress_chart, "progress_chart")
 bp.add_app_template_filter(services.format_value, "goal_value")
 bp.add_app_template_global(measure_section, "goal_measure_section")
+bp.add_app_template_global(measure_options, "goal_measure_options")
 bp.add_app_template_global(next_step_section, "goal_next_step")
 
 

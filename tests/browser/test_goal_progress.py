@@ -155,3 +155,34 @@ def test_choose_the_measure_read_the_progress_mark_met_and_set_the_next_goal(
         assert [(lf.label, lf.kind) for lf in new.lookfors] == list(carried)
         assert db.session.get(Cycle, coach.cycle_id).status == "closed"
     fits(page, 360)
+
+
+def test_a_look_for_added_or_renamed_in_place_is_offered_as_the_measure_at_once(
+        phone, coach, live_server):
+    page = phone
+    sign_in(page, coach.email, coach.password)
+    page.goto(f"/cycles/{coach.cycle_id}")
+    measure = page.get_by_label("Measure", exact=True)
+    expect(measure.locator("option", has_text="Open questions")).to_have_count(0)
+    page.evaluate("window.__samePage = true")  # gone if the page were loaded again
+
+    add = page.locator("form.add-lookfor")
+    add.get_by_label("New look-for", exact=True).fill("Open questions")
+    add.get_by_role("button", name="Add look-for").click()
+    expect(page.locator("#lookfors").get_by_role("status")).to_contain_text("Added")
+    # No reload: the select was swapped out of band with the list.
+    option = measure.locator("option", has_text="Open questions").first
+    expect(option).to_have_count(1)
+    measure.select_option(option.get_attribute("value"))
+    page.get_by_label("Target value").fill("4")
+    page.get_by_role("button", name="Save measure").click()
+    expect(page.locator("#goal-measure").get_by_role("status")).to_have_text("Saved")
+    expect(measure.locator("option:checked")).to_contain_text("Open questions")
+
+    # Renamed in its row: the chosen measure keeps its place under the new name.
+    row = page.locator("#lookfors li").last  # the look-for just added
+    row.get_by_label("Label").fill("Open-ended questions")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_text("Saved")).to_be_visible()
+    expect(measure.locator("option:checked")).to_contain_text("Open-ended questions")
+    assert page.evaluate("window.__samePage") is True
