@@ -71,6 +71,7 @@ def test_a_late_resend_of_a_deleted_observation_is_accepted_and_stores_nothing(c
     answer = apply_sync_batch(db.session.get(Coach, coach.coach_id), batch)
     assert answer["observations"] == {"accepted": [oid], "rejected": []}
     assert answer["events"] == {"accepted": [e["id"] for e in batch["events"]], "rejected": []}
+    assert answer["deleted_observations"] == [oid]  # a device still recording into it stops
 
     db.session.expire_all()
     observation = db.session.get(Observation, oid)
@@ -89,6 +90,22 @@ def test_another_coach_cannot_resend_into_a_deleted_observation(ctx, coach, othe
              "offset_ms": 1, "recorded_at": STARTED, "note": "x"}]},
     )
     assert answer["events"]["rejected"][0]["error"] == "unknown observation"
+    assert answer["deleted_observations"] == []  # another coach's: not even its fate is told
+
+
+def test_a_device_tapping_into_an_observation_deleted_elsewhere_is_told(ctx, coach):
+    """Events alone (the observation itself synced long ago) name their deleted observation;
+    a live one in the same batch is not named."""
+    oid, _, _ = recorded(coach)
+    live, _, _ = recorded(coach, started="2026-03-03T09:00:00+00:00")
+    delete_observation(db.session.get(Observation, oid))
+    tap = {"lookfor_id": coach.lookfor_ids[0], "offset_ms": 60_000, "recorded_at": STARTED}
+    answer = apply_sync_batch(db.session.get(Coach, coach.coach_id), {
+        "observations": [],
+        "events": [{"id": str(uuid.uuid4()), "observation_id": oid, **tap},
+                   {"id": str(uuid.uuid4()), "observation_id": live, **tap}]})
+    assert len(answer["events"]["accepted"]) == 2
+    assert answer["deleted_observations"] == [oid]
 
 
 def test_the_delete_route_confirms_and_everything_answers_404(app, coach_client, coach):

@@ -94,6 +94,7 @@ def test_happy_path_stores_observation_and_events(ctx, coach):
     assert result == {
         "observations": {"accepted": [obs["id"]], "rejected": []},
         "events": {"accepted": [e["id"] for e in events], "rejected": []},
+        "deleted_observations": [],
     }
     observation = stored(Observation)[obs["id"]]
     assert observation.cycle_id == coach.cycle_id
@@ -534,6 +535,7 @@ def test_sync_over_http_stores_rows(app, coach_client, coach):
     assert response.json == {
         "observations": {"accepted": [obs["id"]], "rejected": []},
         "events": {"accepted": [e["id"] for e in events], "rejected": []},
+        "deleted_observations": [],
     }
     with app.app_context():
         rows = stored(Event)

@@ -104,13 +104,16 @@ def apply_sync_batch(coach: Coach, batch: object) -> dict:
 def _apply(coach: Coach, observations: tuple[_Verdicts, Rows],
            events: tuple[_Verdicts, Rows]) -> dict:
     try:
-        _store_observations(coach, *observations, utcnow())
-        _store_events(coach, *events)
+        deleted = _store_observations(coach, *observations, utcnow())
+        deleted |= _store_events(coach, *events)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return {"observations": observations[0].as_json(), "events": events[0].as_json()}
+    # The coach deleted these (on another device, say): a device still recording into one
+    # stops, rather than tapping into nothing.
+    return {"observations": observations[0].as_json(), "events": events[0].as_json(),
+            "deleted_observations": sorted(deleted)}
 
 
 def open_cycles(coach: Coach) -> list[dict]:
@@ -152,9 +155,11 @@ def _read_envelope(batch: object) -> tuple[list, list]:
     return batch["observations"], batch["events"]
 
 
-def _store_observations(coach: Coach, verdicts: _Verdicts, rows: Rows, now: datetime) -> None:
+def _store_observations(coach: Coach, verdicts: _Verdicts, rows: Rows,
+                        now: datetime) -> set[str]:
+    """Store what it can; the coach's deleted observations among those sent."""
     if not rows:
-        return
+        return set()
     owned_cycles = set(
         db.session.scalars(
             select(Cycle.id)
@@ -184,12 +189,13 @@ def _store_observations(coach: Coach, verdicts: _Verdicts, rows: Rows, now: date
         )
     }
     writes: dict[str, dict] = {}
+    deleted: set[str] = set()
     for index, row in rows:
         current = known.get(row["id"])
         if current is not None and current["coach_id"] != coach.id:
             verdicts.reject(index, "unknown observation")
         elif current is not None and current.get("deleted"):
-            pass  # deleted by the coach: accepted, so the device lets it go, and nothing changes
+            deleted.add(row["id"])  # accepted, so the device lets it go; nothing changes
         elif row["cycle_id"] not in owned_cycles:
             verdicts.reject(index, "unknown cycle")
         elif current is None:
@@ -220,11 +226,13 @@ def _store_observations(coach: Coach, verdicts: _Verdicts, rows: Rows, now: date
             ),
             [{**writes[key], "received_at": now} for key in sorted(writes)],
         )
+    return deleted
 
 
-def _store_events(coach: Coach, verdicts: _Verdicts, rows: Rows) -> None:
+def _store_events(coach: Coach, verdicts: _Verdicts, rows: Rows) -> set[str]:
+    """Store what it can; the coach's deleted observations the events belong to."""
     if not rows:
-        return
+        return set()
     # Read after the observations are written, so the ones accepted from this batch count.
     observation_cycle: dict[str, int] = {}
     deleted: set[str] = set()  # the coach's deleted observations among those referenced
@@ -288,6 +296,7 @@ def _store_events(coach: Coach, verdicts: _Verdicts, rows: Rows) -> None:
     if writes:
         # Sorted, so concurrent batches lock shared rows in the same order (no deadlock).
         _write_events([writes[key] for key in sorted(writes)])
+    return deleted
 
 
 def _replaces(current: dict, row: dict) -> bool:

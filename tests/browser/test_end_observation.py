@@ -263,3 +263,39 @@ def test_an_observation_started_by_mistake_can_be_deleted(phone_page, app, coach
     assert read_outbox(page) == {"observations": [], "events": []}
     page.goto(f"/cycles/{coach.cycle_id}/capture")
     expect(page.get_by_role("button", name="Start observation")).to_be_visible()
+
+
+def test_a_phone_recording_into_an_observation_deleted_elsewhere_stops_and_starts_afresh(
+        phone, app, coach):
+    """The coach deletes, on a laptop, the observation the phone is still recording: the
+    phone's next sync says so, the screen stops taking taps and says why, and a reload offers
+    a new observation rather than resuming the deleted one."""
+    from app.observations.services import delete_observation
+
+    page = phone.new_page()
+    sign_in(page, coach.email, coach.password)
+    open_capture(page, coach.cycle_id)
+    observation_id = page.locator("#capture").get_attribute("data-observation-id")
+    lookfor_button(page, "Student question").click()
+    expect(sync_status(page)).to_have_text("All changes synced")
+
+    with app.app_context():
+        delete_observation(db.session.get(Observation, observation_id))
+        db.session.remove()
+    lookfor_button(page, "Student question").click()  # the tap whose sync hears of it
+
+    alert = page.locator("#capture-alert")
+    expect(alert).to_contain_text("This observation was deleted on another device")
+    expect(page.locator("#capture")).to_have_attribute("data-state", "deleted")
+    expect(lookfor_button(page, "Student question")).to_be_disabled()
+    outbox = read_outbox(page)
+    assert observation_id not in {o["id"] for o in outbox["observations"]}
+    assert not [e for e in outbox["events"] if e["observation_id"] == observation_id]
+
+    alert.get_by_role("link", name="Start a new observation").click()
+    start = page.get_by_role("button", name="Start observation")
+    expect(start).to_be_visible()  # not resumed
+    start.click()
+    expect(page.locator("#capture")).to_have_attribute("data-state", "running")
+    assert page.locator("#capture").get_attribute("data-observation-id") != observation_id
+    expect(lookfor_button(page, "Student question")).to_have_accessible_name("Student question 0")

@@ -130,6 +130,21 @@ async function showEnded() {
   outbox.onChange(openWhenSynced);
 }
 
+// The observation left the outbox while it ran: the coach deleted it on another device (a sync
+// said so). Taps would be kept nowhere, so the screen stops and offers a fresh start.
+async function stopIfGone() {
+  if (root.dataset.state !== "running" || await outbox.getObservation(session.observation.id)) return;
+  clearInterval(ticker);
+  wakeLock?.release?.();
+  setState("deleted");
+  enable(false);
+  rec.shout("This observation was deleted on another device, so taps here are not kept. ");
+  const again = document.createElement("a");
+  again.href = location.pathname;
+  again.textContent = "Start a new observation";
+  $("capture-alert").append(again);
+}
+
 async function synced(id) {
   const stored = await outbox.getObservation(id);
   const events = await outbox.eventsOf(id);
@@ -182,10 +197,14 @@ outbox.onChange(async (remote) => {
   }
   if (root.dataset.state !== "running") return;
   const stored = await outbox.getObservation(session.observation.id);
-  if (stored?.ended_at) {
+  if (!stored) {
+    await stopIfGone();
+  } else if (stored.ended_at) {
     session.observation.ended_at = stored.ended_at;
     await showEnded();
   }
 });
+
+onState((state) => { if (state.kind !== "syncing") stopIfGone(); });
 
 begin().catch((error) => rec.shout(`This device could not open its storage (${error?.name}). Capture cannot start.`));

@@ -95,6 +95,9 @@ async function runSync() {
       answer = await sendBatch(batch, token);
     }
     await outbox.settle(batch, answer);
+    // Deleted by the coach, on another device: never resumed nor sent again (a capture screen
+    // recording into one stops when it sees it gone).
+    for (const id of answer.deleted_observations || []) await outbox.forgetObservation(id);
   }
   const left = await outbox.pending();
   const all = [...left.observations, ...left.events].filter((r) => r.coach_id === outbox.me);
