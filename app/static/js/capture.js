@@ -133,7 +133,9 @@ async function showEnded() {
 // The observation left the outbox while it ran: the coach deleted it on another device (a sync
 // said so). Taps would be kept nowhere, so the screen stops and offers a fresh start.
 async function stopIfGone() {
-  if (root.dataset.state !== "running" || await outbox.getObservation(session.observation.id)) return;
+  if (root.dataset.state !== "running") return;
+  const stored = await outbox.getObservation(session.observation.id);
+  if (stored || root.dataset.state !== "running") return; // still there, or already stopped
   clearInterval(ticker);
   wakeLock?.release?.();
   setState("deleted");
