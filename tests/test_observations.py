@@ -8,6 +8,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from app.debrief.services import debrief_of
@@ -153,3 +154,53 @@ def test_the_dashboard_forgets_a_deleted_observation(app, coach_client, coach):
     coach_client.post(f"/observations/{oid}/delete", data={"csrf_token": csrf})
     dashboard = coach_client.get("/").get_data(as_text=True)
     assert "20 Mar 2026" not in dashboard and "No observations yet" in dashboard
+
+
+def test_a_sync_racing_a_delete_stores_nothing_under_the_tombstone(app, coach):
+    """The delete has written its tombstone and removed the events, not yet committed, when a
+    device's sync reads the observation: the sync waits for it, then stores nothing."""
+    import threading
+    import time
+
+    from sqlalchemy import event as sa_event
+    from sqlalchemy.orm import Session
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has one writer at a time: the sync's stale read cannot write")
+        oid, _, _ = recorded(coach)
+    deleting, go, answers = threading.Event(), threading.Event(), []
+
+    def hold_the_commit(session):
+        if threading.current_thread() is deleter:
+            deleting.set()
+            go.wait(10)
+
+    def delete():
+        with app.app_context():
+            delete_observation(db.session.get(Observation, oid))
+
+    def sync():
+        with app.app_context():
+            answers.append(apply_sync_batch(db.session.get(Coach, coach.coach_id), {
+                "observations": [], "events": [
+                    {"id": str(uuid.uuid4()), "observation_id": oid,
+                     "lookfor_id": coach.lookfor_ids[0], "offset_ms": 60_000,
+                     "recorded_at": STARTED}]}))
+
+    deleter, syncer = threading.Thread(target=delete), threading.Thread(target=sync)
+    sa_event.listen(Session, "before_commit", hold_the_commit)
+    try:
+        deleter.start()
+        assert deleting.wait(10)
+        syncer.start()
+        time.sleep(0.5)  # long enough for the sync to store its event, were it not waiting
+        go.set()
+        deleter.join(10)
+        syncer.join(10)
+    finally:
+        go.set()
+        sa_event.remove(Session, "before_commit", hold_the_commit)
+    with app.app_context():
+        assert count(Event, oid) == 0
+    assert answers[0]["deleted_observations"] == [oid]

@@ -26,9 +26,12 @@ from ..models import (
 def delete_observation(observation: Observation) -> None:
     """Delete an observation for good: its events, debrief, next steps and share links go; the
     row stays as a tombstone so a late resend from a device is accepted and changes nothing."""
+    # The tombstone first: its row lock makes a sync in flight (which reads the observation
+    # FOR SHARE on PostgreSQL) wait, then see it deleted, so no event lands after the deletes.
+    observation.deleted_at = utcnow()
+    db.session.flush()
     for model in (Event, Debrief, NextStep, ShareLink):
         db.session.execute(delete(model).where(model.observation_id == observation.id))
-    observation.deleted_at = utcnow()
     db.session.commit()
     # The relationships loaded before the bulk deletes would still list the removed rows.
     db.session.expire(observation)

@@ -244,6 +244,9 @@ def _store_events(coach: Coach, verdicts: _Verdicts, rows: Rows) -> set[str]:
             Teacher.coach_id == coach.id,
             Observation.id.in_({row["observation_id"] for _, row in rows}),
         )
+        # PostgreSQL: a delete in flight holds the row; wait for it rather than store events
+        # under its tombstone. (SQLite has one writer: a stale read here cannot write.)
+        .with_for_update(read=True, of=Observation)
     ):
         observation_cycle[found.id] = found.cycle_id
         if found.deleted_at is not None:
