@@ -160,9 +160,11 @@ export function createRecorder(config, session, kinds) {
     return () => Object.assign(event, before);
   }
 
-  // A stored event's next version, written; `undo` repaints its control if the write fails.
-  function update(event, changes, undo) {
+  // A stored event's next version, written; `shown` repaints its control first (the tap's
+  // feedback before the write's own work), `undo` repaints it if the write fails.
+  function update(event, changes, undo, shown) {
     const restore = change(event, changes);
+    shown?.();
     store(outbox.putEvent(event), () => { restore(); undo?.(); });
     showUndo();
   }

@@ -90,8 +90,8 @@ export function mount(lf, rec) {
       const said = `${lf.label}: ${code} ${next.includes(code) ? "on" : "off"} in interval ${current + 1}`;
       if (event) {
         rec.update(event, { data: { codes: next }, seq: rec.nextSeq(),
-          history: [...event.history, { codes: before, seq: event.seq }] }, () => paint(event));
-        paintToggles();
+          history: [...event.history, { codes: before, seq: event.seq }] }, () => paint(event),
+        paintToggles);
         rec.say(said);
       } else {
         rec.record({ ...empty(current, length), data: { codes: next }, seq: rec.nextSeq(),

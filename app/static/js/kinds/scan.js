@@ -63,11 +63,13 @@ export function mount(lf, rec) {
   }
   paint();
 
+  // The pad closes first, then the figure changes and the scan is written: one task, so one
+  // frame shows both, and neither waits for the write's own work.
   function save(on) {
+    close();
     const event = rec.newEvent(lf.id, { ...stamp, data: { on, of: present } });
     rec.record(event, `${lf.label}: ${on} of ${present} at ${clock(event.offset_ms)}`);
     due(rec.offsetNow());
-    queueMicrotask(close); // once the figure has changed; in the same frame
   }
 
   return {

@@ -51,8 +51,7 @@ export function mount(lf, rec) {
         return;
       }
       const { event, changes } = stop(rec.offsetNow());
-      rec.update(event, changes, () => back(event));
-      stopped(event);
+      rec.update(event, changes, () => back(event), () => stopped(event));
       rec.say(`${lf.label}: ${seconds(event.duration_ms)}`);
     },
     finish(at) {
