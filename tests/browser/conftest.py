@@ -267,6 +267,12 @@ def phone(browser, live_server):
     context.set_default_timeout(10_000)
     yield context
     context.close()
+
+
+@pytest.fixture
+def phone_page(phone):
+    """A page in that fresh phone-sized context."""
+    return phone.new_page()
 CODES = [{"code": "Lec", "label": "Lecturing"}, {"code": "CQ", "label": "Clicker question"},
          {"code": "Grp", "label": "Group work"}]
 

@@ -17,16 +17,7 @@ from tests.helpers import record_observation
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 TALLY, DURATION, QUOTE = 0, 1, 2
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -71,10 +62,10 @@ def open_editor(page, name: str) -> None:
     assert page.url == url
 
 
-def test_delete_move_and_edit_a_note_with_javascript_on(phone, live_server, coach,
+def test_delete_move_and_edit_a_note_with_javascript_on(phone_page, live_server, coach,
                                                        corrections_world):
     oid, ids = corrections_world
-    page = phone
+    page = phone_page
     sign_in(page, coach.email, coach.password)
     page.goto(f"/observations/{oid}")
     assert count_of(page, "Student question") == "3"

@@ -96,17 +96,6 @@ def test_ending_offline_keeps_it_and_syncs_the_end_later(page, context, app, coa
     assert len(stored_events(app, observation_id)) == 3
 
 
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_nothing_starts_until_start_observation_is_pressed(phone_page, app, coach, live_server):
     page = phone_page
     sign_in(page, coach.email, coach.password)
@@ -266,13 +255,13 @@ def test_an_observation_started_by_mistake_can_be_deleted(phone_page, app, coach
 
 
 def test_a_phone_recording_into_an_observation_deleted_elsewhere_stops_and_starts_afresh(
-        phone, app, coach):
+        phone_page, app, coach):
     """The coach deletes, on a laptop, the observation the phone is still recording: the
     phone's next sync says so, the screen stops taking taps and says why, and a reload offers
     a new observation rather than resuming the deleted one."""
     from app.observations.services import delete_observation
 
-    page = phone.new_page()
+    page = phone_page
     sign_in(page, coach.email, coach.password)
     open_capture(page, coach.cycle_id)
     observation_id = page.locator("#capture").get_attribute("data-observation-id")

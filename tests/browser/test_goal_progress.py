@@ -13,13 +13,12 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Cycle
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_accessibility import serious_violations
 from tests.helpers import record_observation
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 TEACHER_TALK = 1
 
 # Each shown text of the chart: its font size as rendered (CSS size × the SVG's scale).
@@ -30,14 +29,6 @@ CHART_TEXT = """() => [...document.querySelectorAll("svg.progress-chart text")]
     size: parseFloat(getComputedStyle(t).fontSize) * t.closest("svg").getScreenCTM().a,
   }))"""
 WIDTH = "() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })"
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -61,8 +52,8 @@ def fits(page, width: int) -> None:
 
 
 def test_choose_the_measure_read_the_progress_mark_met_and_set_the_next_goal(
-        app, phone, coach, three_lessons, live_server):
-    page = phone
+        app, phone_page, coach, three_lessons, live_server):
+    page = phone_page
     sign_in(page, coach.email, coach.password)
     page.goto(f"/cycles/{coach.cycle_id}")
     cycle_url = page.url
@@ -158,8 +149,8 @@ def test_choose_the_measure_read_the_progress_mark_met_and_set_the_next_goal(
 
 
 def test_a_look_for_added_or_renamed_in_place_is_offered_as_the_measure_at_once(
-        phone, coach, live_server):
-    page = phone
+        phone_page, coach, live_server):
+    page = phone_page
     sign_in(page, coach.email, coach.password)
     page.goto(f"/cycles/{coach.cycle_id}")
     measure = page.get_by_label("Measure", exact=True)

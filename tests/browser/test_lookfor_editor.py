@@ -13,23 +13,14 @@ from app.cycles.services import create_cycle
 from app.extensions import db
 from app.models import Cycle, LookFor, Teacher
 from tests import helpers
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_accessibility import assert_accessible, assert_tall_enough
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 LOCK_SENTENCE = "Recorded events keep this kind. To record it another way, add a new look-for."
 MEASURE_WIDTH = """() => ({ scroll: document.documentElement.scrollWidth,
                             inner: window.innerWidth })"""
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def saved(app, cycle_id: int) -> list[tuple[str, str, dict]]:
@@ -43,8 +34,8 @@ def assert_fits(page, where: str) -> None:
 
 
 def test_a_coach_sets_each_kind_adds_a_tool_and_moves_tools_between_cycles(
-        phone, app, coach, live_server, tmp_path):
-    page = phone
+        phone_page, app, coach, live_server, tmp_path):
+    page = phone_page
     first, second, third = coach.lookfor_ids
     sign_in(page, coach.email, coach.password)
     page.goto(f"/cycles/{coach.cycle_id}")
@@ -166,8 +157,8 @@ def test_a_coach_sets_each_kind_adds_a_tool_and_moves_tools_between_cycles(
                                  .where(LookFor.cycle_id == other)) == 5
 
 
-def test_the_new_cycle_form_with_the_library_fits_a_phone(phone, app, coach):
-    page = phone
+def test_the_new_cycle_form_with_the_library_fits_a_phone(phone_page, app, coach):
+    page = phone_page
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, coach.email, coach.password)
     page.goto(f"/teachers/{coach.teacher_id}/cycles/new")
